@@ -1,0 +1,83 @@
+// copy_, contiguous, clone, dtype/device conversion, fill_.
+#include "ctorch/dispatch/registry.h"
+#include "ctorch/iter/tensor_iter.h"
+#include "ctorch/ops/creation.h"
+#include "ctorch/ops/pointwise.h"
+#include "ctorch/ops/shape.h"
+
+namespace ctorch {
+
+Tensor& copy_(Tensor& dst, const Tensor& src) {
+  if (dst.is_same(src)) return dst;
+  // Cross-device copies are the CUDA part's job (registered as the CUDA copy kernel).
+  Device dev = dst.device().is_cuda() ? dst.device() : src.device();
+  IterConfig c;
+  c.op = "copy_";
+  c.outputs = {dst};
+  c.inputs = {expand(src, dst.sizes())};
+  c.promote_inputs = false;
+  c.check_castable = false;
+  c.is_inplace = true;
+  if (dst.device() != src.device()) {
+    // The iterator requires one device; the CUDA copy kernel handles host<->device.
+    kernel<void(Tensor&, const Tensor&)>(OpId::copy, Device(kCUDA))(dst, src);
+    dst.get()->bump_version();
+    return dst;
+  }
+  (void)dev;
+  TensorIter it(std::move(c));
+  kernel<PointwiseFn>(OpId::copy, dst.device())(it);
+  dst.get()->bump_version();
+  return dst;
+}
+
+Tensor contiguous(const Tensor& t) {
+  if (t.is_contiguous()) return t;
+  return clone(t);
+}
+
+Tensor clone(const Tensor& t) {
+  Tensor out = empty(t.sizes(), t.options());
+  copy_(out, t);
+  return out;
+}
+
+Tensor to_dtype(const Tensor& t, ScalarType dtype, bool copy) {
+  if (t.dtype() == dtype && !copy) return t;
+  Tensor out = empty(t.sizes(), t.options().dtype(dtype));
+  copy_(out, t);
+  return out;
+}
+
+Tensor to_device(const Tensor& t, Device d, bool copy, bool non_blocking) {
+  (void)non_blocking;
+  if (t.device().type == d.type && (d.index < 0 || t.device().index == d.index || t.device().is_cpu()) && !copy)
+    return t;
+  Tensor out = empty(t.sizes(), t.options().device(d));
+  copy_(out, t);
+  return out;
+}
+
+Tensor& fill_(Tensor& t, const Scalar& v) {
+  IterConfig c;
+  c.op = "fill_";
+  c.outputs = {t};
+  c.promote_inputs = false;
+  c.check_castable = false;
+  c.is_inplace = true;
+  TensorIter it(std::move(c));
+  it.scalars[0] = v;
+  kernel<PointwiseFn>(OpId::fill, t.device())(it);
+  t.get()->bump_version();
+  return t;
+}
+
+Tensor& fill_(Tensor& t, const Tensor& v) {
+  CT_CHECK(v.dim() == 0, "fill_ only supports 0-dimension value tensor but got tensor with ", v.dim(),
+           " dimensions.");
+  return fill_(t, v.item());
+}
+
+Tensor& zero_(Tensor& t) { return fill_(t, Scalar(int64_t(0))); }
+
+}  // namespace ctorch
