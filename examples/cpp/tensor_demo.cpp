@@ -1,0 +1,23 @@
+// A small program embedding ctorch through its installed C++ API.
+#include <ctorch/ctorch.h>
+
+#include <cmath>
+#include <iostream>
+
+int main() {
+  ctorch::manual_seed(0);
+  ctorch::Tensor a = ctorch::ones({2, 3});
+  ctorch::Tensor b = ctorch::full({3, 4}, 0.5, ctorch::TensorOptions().dtype(ctorch::kFloat64));
+  ctorch::Tensor c = ctorch::matmul(a, b);            // promotes to float64: every entry is 1.5
+  ctorch::Tensor r = ctorch::randn({4, 4});
+  double total = c.sum().item<double>();
+  std::cout << "matmul sum = " << total << ", dtype = " << ctorch::dtype_name(c.dtype())
+            << ", randn mean = " << r.mean().item<float>() << "\n";
+  try {
+    ctorch::mm(ctorch::ones({2, 3}), ctorch::ones({4, 5}));
+    return 1;
+  } catch (const ctorch::Error& e) {
+    std::cout << "caught: " << e.what() << "\n";
+  }
+  return std::fabs(total - 12.0) < 1e-12 && c.dtype() == ctorch::kFloat64 ? 0 : 1;
+}
