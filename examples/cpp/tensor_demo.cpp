@@ -6,9 +6,9 @@
 
 int main() {
   ctorch::manual_seed(0);
-  ctorch::Tensor a = ctorch::ones({2, 3});
+  ctorch::Tensor a = ctorch::ones({2, 3}, ctorch::kFloat64);
   ctorch::Tensor b = ctorch::full({3, 4}, 0.5, ctorch::TensorOptions().dtype(ctorch::kFloat64));
-  ctorch::Tensor c = ctorch::matmul(a, b);            // promotes to float64: every entry is 1.5
+  ctorch::Tensor c = ctorch::matmul(a, b);            // [2, 4] float64, every entry 1.5
   ctorch::Tensor r = ctorch::randn({4, 4});
   double total = c.sum().item<double>();
   std::cout << "matmul sum = " << total << ", dtype = " << ctorch::dtype_name(c.dtype())

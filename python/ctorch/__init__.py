@@ -1,6 +1,19 @@
-"""ctorch: a PyTorch-compatible tensor library with a C++17 core."""
+"""ctorch: a PyTorch-compatible tensor library with a C++17 core.
+
+Every public function of the extension ``ctorch._C`` is re-exported here automatically, so new
+bindings appear as ``ctorch.<name>`` without edits to this file. Python-level Tensor methods
+live in ``_tensor.py``. Note: after the dtype aliases below, ``int``/``float``/``bool`` in this
+module are dtypes; code here uses ``builtins`` for the Python types.
+"""
+import builtins as _builtins
+import sys as _sys
+
 from . import _C
-from ._dtype import dtype, bool_ as bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64
+from ._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32,
+                     float64, finfo, iinfo)
+from ._size import Size, device
+
+__version__ = "0.1.0"
 
 half = float16
 float = float32
@@ -11,4 +24,125 @@ long = int64
 
 Tensor = _C.Tensor
 Tensor.__module__ = "ctorch"
-from ._size import Size, device
+Generator = _C.Generator
+default_generator = _C.default_generator
+
+from . import _tensor  # noqa: E402  (attaches Python methods to Tensor)
+from ._tensor import _layout  # noqa: E402
+from ._storage import UntypedStorage, TypedStorage, is_storage  # noqa: E402
+from ._legacy import LEGACY_TYPES as _LEGACY_TYPES  # noqa: E402
+from ._tensor_str import set_printoptions, get_printoptions, printoptions  # noqa: E402
+
+strided = _layout.strided
+contiguous_format = _layout.contiguous_format
+preserve_format = _layout.preserve_format
+channels_last = _layout.channels_last
+layout = type(strided)
+memory_format = type(strided)
+globals().update(_LEGACY_TYPES)
+
+
+def _export_C():
+    g = globals()
+    for name in dir(_C):
+        if name.startswith("_") or name in g:
+            continue
+        g[name] = getattr(_C, name)
+
+
+_export_C()
+
+from . import cuda, utils  # noqa: E402,F401
+
+
+def _float_dtype_or_raise(d):
+    if not isinstance(d, dtype) or not d.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    return d
+
+
+def set_default_dtype(d):
+    """Sets the default floating dtype (float16, bfloat16, float32 or float64)."""
+    if not isinstance(d, dtype):
+        raise TypeError("set_default_dtype(): argument 'd' (position 1) must be torch.dtype, not %s" % type(d).__name__)
+    _C.set_default_dtype(_float_dtype_or_raise(d))
+
+
+def set_default_tensor_type(t):
+    """Accepts ctorch.FloatTensor-style classes or 'torch.DoubleTensor' strings."""
+    if isinstance(t, str):
+        d, is_cuda = _tensor._parse_type_name(t)
+    else:
+        d, is_cuda = getattr(t, "dtype", None), getattr(t, "is_cuda", False)
+    if is_cuda:
+        _tensor._cuda_check()
+    _C.set_default_dtype(_float_dtype_or_raise(d))
+
+
+def get_default_device():
+    return device("cpu")
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def is_nonzero(input):
+    if input.numel() != 1:
+        raise RuntimeError("Boolean value of Tensor with %s values is ambiguous"
+                           % ("no" if input.numel() == 0 else "more than one"))
+    return _builtins.bool(input.item())
+
+
+def numel(input):
+    return input.numel()
+
+
+def manual_seed(seed):
+    """Seeds the default CPU generator (and CUDA's when present); returns the default Generator."""
+    seed = _builtins.int(seed)
+    g = _C.manual_seed(seed)
+    cuda.manual_seed_all(seed)
+    return g
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Like tensor(), but shares memory with Tensors and NumPy arrays when no conversion is needed."""
+    import numpy as _np
+    if isinstance(data, Tensor):
+        return data.to(device=device, dtype=dtype)
+    if isinstance(data, _np.ndarray) and data.dtype != _np.dtype("O"):
+        try:
+            t = _C.from_numpy(data)
+        except (TypeError, ValueError):
+            return _C.tensor(data, dtype=dtype, device=device)
+        return t.to(device=device, dtype=dtype)
+    return _C.tensor(data, dtype=dtype, device=device)
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    if copy:
+        return _C.tensor(obj, dtype=dtype, device=device, requires_grad=requires_grad)
+    t = as_tensor(obj, dtype=dtype, device=device)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def from_dlpack(ext_tensor):
+    return utils.dlpack.from_dlpack(ext_tensor)
+
+
+def typename(obj):
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = getattr(type(obj), "__module__", "") or ""
+    return (module + "." if module and module != "builtins" else "") + type(obj).__qualname__
+
+
+# ctorch.<op> for submodule-style access used by some programs (torch.functional-like helpers).
+_sys.modules.setdefault(__name__ + "._C", _C)

@@ -6,15 +6,17 @@
 #include "ctorch/ctorch.h"
 
 TEST(PublicApi, FactoriesOpsAndItem) {
-  ctorch::Tensor a = ctorch::ones({2, 3});
+  ctorch::Tensor a = ctorch::ones({2, 3}, ctorch::kFloat64);
   ctorch::Tensor b = ctorch::full({3, 2}, 2.0, ctorch::TensorOptions().dtype(ctorch::kFloat64));
   ctorch::Tensor c = ctorch::matmul(a, b);
   EXPECT_EQ(c.dtype(), ctorch::kFloat64);
   EXPECT_EQ(c.sizes(), (ctorch::Shape{2, 2}));
   EXPECT_DOUBLE_EQ(c.sum().item<double>(), 24.0);
-  ctorch::Tensor d = (a * 3 + 1).mean();
+  ctorch::Tensor d = (ctorch::ones({2, 3}) * 3 + 1).mean();
   EXPECT_FLOAT_EQ(d.item<float>(), 4.0f);
   EXPECT_EQ(ctorch::arange(ctorch::Scalar(int64_t(5))).dtype(), ctorch::kInt64);
+  // matmul requires equal dtypes, as in PyTorch
+  EXPECT_THROW(ctorch::matmul(ctorch::ones({2, 3}), b), ctorch::Error);
 }
 
 TEST(PublicApi, RandomIsSeeded) {

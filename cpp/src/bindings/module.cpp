@@ -8,7 +8,8 @@ namespace ctorch {
 namespace py_bind {
 
 namespace {
-py::object g_dtypes[kNumDtypes];
+// Leaked on purpose: destroying Python objects in static destructors after finalization aborts.
+py::object* g_dtypes = new py::object[kNumDtypes];
 }
 
 bool scalar_from_py(py::handle h, Scalar& out) {
@@ -39,6 +40,10 @@ bool scalar_from_py(py::handle h, Scalar& out) {
 ScalarType dtype_from_py(py::handle h) {
   for (int i = 0; i < kNumDtypes; ++i)
     if (g_dtypes[i] && h.is(g_dtypes[i])) return ScalarType(i);
+  // torch also accepts the Python types int, float and bool as dtypes.
+  if (h.ptr() == reinterpret_cast<PyObject*>(&PyLong_Type)) return kInt64;
+  if (h.ptr() == reinterpret_cast<PyObject*>(&PyFloat_Type)) return kFloat64;
+  if (h.ptr() == reinterpret_cast<PyObject*>(&PyBool_Type)) return kBool;
   throw TypeError(str_cat("expected a ctorch.dtype, got ", std::string(py::str(h.get_type().attr("__name__")))));
 }
 

@@ -19,7 +19,7 @@
 #include "ctorch/core/half.h"
 
 #if defined(__FAST_MATH__)
-#error "generator.cpp must be built without -ffast-math: PyTorch-exact RNG needs IEEE float semantics"
+#error "build generator.cpp without -ffast-math: PyTorch-exact RNG needs IEEE float semantics"
 #endif
 // Turn off automatic a*b+c -> fma contraction for everything below (GCC contracts by default when
 // FMA is available, e.g. with -march=native); the needed fmas are written out explicitly.
@@ -44,7 +44,9 @@ inline uint32_t f2u(float f) { uint32_t u; std::memcpy(&u, &f, 4); return u; }
 inline float u2f(uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
 
 // [0,1) uniforms exactly as torch: 24 low bits of random() for float, 53 low bits of random64().
-inline float uniform24(Generator& g) { return float(g.random() & 0xFFFFFFu) * (1.0f / 16777216.0f); }
+inline float uniform24(Generator& g) {
+  return float(g.random() & 0xFFFFFFu) * (1.0f / 16777216.0f);
+}
 inline double uniform53(Generator& g) {
   return double(g.random64() & ((1ULL << 53) - 1)) * (1.0 / 9007199254740992.0);
 }
@@ -52,9 +54,20 @@ inline double uniform53(Generator& g) {
 inline float round_half(float f) { return Half::to_float(Half::from_float(f)); }
 inline float round_bf16(float f) { return u2f(uint32_t(BFloat16::from_float(f)) << 16); }
 
+// Speed only: on x86-64 Linux/GCC also build an FMA clone (picked at load time) so std::fma
+// is one instruction instead of a libm call. Both clones give identical bits.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define CT_RNG_FMA_CLONES __attribute__((target_clones("fma", "default")))
+// always_inline: GCC will not otherwise inline plain functions into the fma clone.
+#define CT_RNG_INLINE inline __attribute__((always_inline))
+#else
+#define CT_RNG_FMA_CLONES
+#define CT_RNG_INLINE inline
+#endif
+
 // ---- Cephes-style float log and sincos, operation for operation as torch's AVX2 kernel
 // (8 lanes there, one lane here). Inputs in randn are u1 in (0,1] and theta in [0, 2pi).
-inline float cephes_logf(float x) {
+CT_RNG_INLINE float cephes_logf(float x) {
   const bool invalid = x <= 0.0f;  // torch ORs NaN bits into x <= 0 lanes
   if (x < u2f(0x00800000u)) x = u2f(0x00800000u);  // clamp denormals to FLT_MIN
   const uint32_t bits = f2u(x);
@@ -79,7 +92,7 @@ inline float cephes_logf(float x) {
   return invalid ? u2f(0xffffffffu) : r;
 }
 
-inline void cephes_sincosf(float x, float* s, float* c) {
+CT_RNG_INLINE void cephes_sincosf(float x, float* s, float* c) {
   uint32_t sign_sin = f2u(x) & 0x80000000u;
   x = u2f(f2u(x) & 0x7fffffffu);
   int32_t j = int32_t(x * float(1.27323954473516));  // truncation, as cvttps
@@ -111,17 +124,20 @@ inline void cephes_sincosf(float x, float* s, float* c) {
   *c = u2f(f2u(y + y2) ^ sign_cos);
 }
 
-// Box-Muller on 16 float uniforms in place: pairs (j, j+8).
-void normal16_float(float* d, float mean, float std) {
+// Box-Muller on nblocks consecutive blocks of 16 float uniforms, in place: pairs (j, j+8).
+CT_RNG_FMA_CLONES
+void normal16_float(float* d, int64_t nblocks, float mean, float std) {
   const float two_pi = float(2.0 * kPi);
-  for (int j = 0; j < 8; ++j) {
-    const float u1 = 1.0f - d[j];  // [0,1) -> (0,1] for log
-    const float u2 = d[j + 8];
-    const float radius = std::sqrt(-2.0f * cephes_logf(u1));
-    float s, c;
-    cephes_sincosf(two_pi * u2, &s, &c);
-    d[j] = std::fma(radius * c, std, mean);
-    d[j + 8] = std::fma(radius * s, std, mean);
+  for (int64_t b = 0; b < nblocks; ++b, d += 16) {
+    for (int j = 0; j < 8; ++j) {
+      const float u1 = 1.0f - d[j];  // [0,1) -> (0,1] for log
+      const float u2 = d[j + 8];
+      const float radius = std::sqrt(-2.0f * cephes_logf(u1));
+      float s, c;
+      cephes_sincosf(two_pi * u2, &s, &c);
+      d[j] = std::fma(radius * c, std, mean);
+      d[j + 8] = std::fma(radius * s, std, mean);
+    }
   }
 }
 
@@ -160,7 +176,7 @@ void normal_fill_16bit(float* out, int64_t n, double mean, double std, Generator
   float buf[16];
   auto block = [&](int64_t off) {
     for (int j = 0; j < 16; ++j) buf[j] = uniform24(g);
-    normal16_float(buf, float(mean), float(std));
+    normal16_float(buf, 1, float(mean), float(std));
     for (int j = 0; j < 16; ++j) out[off + j] = rnd(buf[j]);
   };
   for (int64_t i = 0; i + 16 <= n; i += 16) block(i);
@@ -173,7 +189,8 @@ Generator::Generator(uint64_t seed) { manual_seed(seed); }
 
 void Generator::init_genrand(uint32_t s) {
   mt_[0] = s;
-  for (int j = 1; j < kN; ++j) mt_[j] = 1812433253u * (mt_[j - 1] ^ (mt_[j - 1] >> 30)) + uint32_t(j);
+  for (int j = 1; j < kN; ++j)
+    mt_[j] = 1812433253u * (mt_[j - 1] ^ (mt_[j - 1] >> 30)) + uint32_t(j);
   left_ = 1;  // first draw twists
   next_ = 0;
 }
@@ -204,24 +221,6 @@ void Generator::twist() {
   next_ = 0;
 }
 
-uint32_t Generator::random() {
-  // torch accepts states with left + next > 625 and then reads past its array; we twist instead
-  // (same result for every state torch itself produces, and memory safe).
-  if (--left_ == 0 || next_ >= uint32_t(kN)) twist();
-  uint32_t y = mt_[next_++];
-  y ^= y >> 11;
-  y ^= (y << 7) & 0x9d2c5680u;
-  y ^= (y << 15) & 0xefc60000u;
-  y ^= y >> 18;
-  return y;
-}
-
-uint64_t Generator::random64() {
-  const uint64_t hi = random();
-  const uint64_t lo = random();
-  return (hi << 32) | lo;
-}
-
 bool Generator::take_next_double_normal(double* out) {
   if (!has_double_normal_) return false;
   *out = double_normal_;
@@ -237,12 +236,14 @@ bool Generator::take_next_float_normal(float* out) {
 }
 
 namespace {
-// Little-endian field writers/readers for the state blob (layout documented in generator.h).
+// Field writers/readers for the state blob (layout in generator.h). torch writes its struct in
+// host byte order, which is little endian on every platform we target.
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "ctorch's RNG state layout assumes a little-endian host"
+#endif
 template <typename T>
 void put(uint8_t* p, T v) {
-  uint8_t tmp[sizeof(T)];
-  std::memcpy(tmp, &v, sizeof(T));
-  for (size_t i = 0; i < sizeof(T); ++i) p[i] = tmp[i];  // host is little endian (x86/arm64)
+  std::memcpy(p, &v, sizeof(T));
 }
 template <typename T>
 T get(const uint8_t* p) {
@@ -356,11 +357,11 @@ void normal_fill(float* out, int64_t n, double mean, double std, Generator& g, b
   }
   // float32 fills all n uniforms first, then transforms in place (torch's same-type branch).
   for (int64_t i = 0; i < n; ++i) out[i] = uniform24(g);
-  for (int64_t i = 0; i + 16 <= n; i += 16) normal16_float(out + i, float(mean), float(std));
+  normal16_float(out, n / 16, float(mean), float(std));
   if (n % 16 != 0) {
     float* tail = out + n - 16;
     for (int j = 0; j < 16; ++j) tail[j] = uniform24(g);
-    normal16_float(tail, float(mean), float(std));
+    normal16_float(tail, 1, float(mean), float(std));
   }
 }
 

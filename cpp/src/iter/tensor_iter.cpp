@@ -215,7 +215,7 @@ void TensorIter::allocate_outputs(const IterConfig& cfg) {
       resize_out(o, full_shape_, cfg.op);
     }
     for (int d = 0; d < o.dim(); ++d)
-      CT_CHECK(o.strides()[d] != 0 || o.sizes()[d] <= 1,
+      CT_CHECK(o.strides()[d] != 0 || o.sizes()[d] <= 1 || o.numel() == 0,
                "unsupported operation: more than one element of the written-to tensor refers to a single "
                "memory location. Please clone() the tensor before performing the operation.");
     user_outputs_[i] = o;

@@ -33,11 +33,13 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
 
 Tensor contiguous(const Tensor& t) {
   if (t.is_contiguous()) return t;
-  return clone(t);
+  Tensor out = empty(t.sizes(), t.options());
+  copy_(out, t);
+  return out;
 }
 
 Tensor clone(const Tensor& t) {
-  Tensor out = empty(t.sizes(), t.options());
+  Tensor out = empty_like(t);  // torch's clone preserves dense layouts (preserve_format)
   copy_(out, t);
   return out;
 }

@@ -5,7 +5,8 @@
 // only remembered for initial_seed() and get_state(). Everything here works on raw contiguous
 // memory and has no dependency on Tensor.
 //
-// Locking: random()/random64()/normal_double() do NOT lock; callers hold g.mutex() around them.
+// Locking: the members (random, random64, manual_seed, get_state, set_state, ...) and
+// normal_double() do NOT lock; callers hold g.mutex() around them.
 // The *_fill helpers lock g.mutex() themselves (as PyTorch's kernels do), so do NOT hold the
 // mutex when calling a fill helper (std::mutex is not recursive).
 //
@@ -19,9 +20,11 @@
 #include <mutex>
 #include <vector>
 
+#include "ctorch/core/macros.h"  // CT_API only (libctorch builds with hidden visibility)
+
 namespace ctorch {
 
-class Generator {
+class CT_API Generator {
  public:
   static constexpr uint64_t kDefaultSeed = 67280421310721ULL;  // torch's default_rng_seed_val
   static constexpr size_t kStateBytes = 5056;                    // torch.get_rng_state().numel()
@@ -36,8 +39,22 @@ class Generator {
   // Nondeterministic reseed with 64 bits from std::random_device (like torch.Generator.seed()).
   uint64_t seed();
 
-  uint32_t random();    // one MT19937 output
-  uint64_t random64();  // (first << 32) | second
+  // One MT19937 output (inline: the fill loops call it per element). torch accepts states with
+  // left + next > 625 and then reads past its array; we twist early instead (memory safe, and
+  // the same stream for every state torch itself produces).
+  uint32_t random() {
+    if (--left_ == 0 || next_ >= 624u) twist();
+    uint32_t y = mt_[next_++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    y ^= y >> 18;
+    return y;
+  }
+  uint64_t random64() {  // (first << 32) | second
+    const uint64_t hi = random();
+    return (hi << 32) | random();
+  }
 
   // torch.get_rng_state() layout (little endian, 5056 bytes):
   //   [0,8) seed u64 | [8,12) left i32 | [12,16) seeded i32 | [16,24) next u64 |
@@ -52,7 +69,7 @@ class Generator {
   void set_state(const uint8_t* data, size_t n);
 
   std::mutex& mutex() { return mutex_; }
-  std::shared_ptr<Generator> clone() const;  // same state, fresh mutex (torch Generator.clone_state)
+  std::shared_ptr<Generator> clone() const;  // same state, fresh mutex
 
   // Box-Muller caches, kept as torch keeps them. The double cache is what the scalar normal path
   // (normal_double, randn with < 16 elements) uses; the float cache is only carried in the state
@@ -69,7 +86,7 @@ class Generator {
 
   uint64_t seed_ = 0;
   uint32_t mt_[624];
-  int32_t left_ = 1;   // outputs left before a twist is needed (torch semantics: draw when --left == 0)
+  int32_t left_ = 1;   // torch's counter: a draw twists when --left_ reaches 0
   uint32_t next_ = 0;  // index of the next word in mt_
   bool has_double_normal_ = false;
   double double_normal_ = 0.0;
@@ -80,7 +97,7 @@ class Generator {
 
 // Process-wide default CPU generator. Like torch, it starts from a nondeterministic seed;
 // manual_seed() makes it reproducible.
-Generator& default_generator();
+CT_API Generator& default_generator();
 
 // ----- fill helpers: each draws exactly as PyTorch CPU does for a contiguous tensor of n elements.
 // They lock g.mutex(). Argument validation (from <= to, low < high, 0 <= p <= 1, std >= 0) is the
@@ -88,64 +105,67 @@ Generator& default_generator();
 
 // torch.rand / uniform_(from, to). float: u = (random() & 0xFFFFFF) * 2^-24, v = fmaf(u, to-from,
 // from) in float, and v == to is replaced by from. double: 53 bits of random64(), fma in double.
-void uniform_fill(float* out, int64_t n, double from, double to, Generator& g);
-void uniform_fill(double* out, int64_t n, double from, double to, Generator& g);
+CT_API void uniform_fill(float* out, int64_t n, double from, double to, Generator& g);
+CT_API void uniform_fill(double* out, int64_t n, double from, double to, Generator& g);
 // float16 / bfloat16: the float algorithm above, then rounded (RNE) to the 16-bit type, then the
 // "== to -> from" check in the 16-bit type. Writes floats that are exactly representable in the
 // 16-bit type, so the caller's float->half/bf16 conversion is exact.
-void uniform_fill_half(float* out, int64_t n, double from, double to, Generator& g);
-void uniform_fill_bfloat16(float* out, int64_t n, double from, double to, Generator& g);
+CT_API void uniform_fill_half(float* out, int64_t n, double from, double to, Generator& g);
+CT_API void uniform_fill_bfloat16(float* out, int64_t n, double from, double to, Generator& g);
 
 // torch.randn / normal_(mean, std).
 //  n < 16 (or contiguous == false: torch's path for non-contiguous tensors; the caller then
-//  scatters out[] in TensorIterator order): one normal_double() per element, cast to float.
+//  scatters out[] in TensorIterator order = memory order for a transposed tensor): one
+//  normal_double() per element (cast to float for float32).
 //  n >= 16 float: n float uniforms u24 into out, then per block of 16 Box-Muller in float
 //  (Cephes log/sincos), tail: the last 16 slots get 16 fresh uniforms and are redone.
 //  n >= 16 double: same structure with 53-bit uniforms and libm log/cos/sin in double.
-void normal_fill(float* out, int64_t n, double mean, double std, Generator& g,
-                 bool contiguous = true);
-void normal_fill(double* out, int64_t n, double mean, double std, Generator& g,
-                 bool contiguous = true);
+CT_API void normal_fill(float* out, int64_t n, double mean, double std, Generator& g,
+                        bool contiguous = true);
+CT_API void normal_fill(double* out, int64_t n, double mean, double std, Generator& g,
+                        bool contiguous = true);
 // float16 / bfloat16 (exactly representable floats, see uniform_fill_half). n >= 16: per block of
-// 16, draw 16 float uniforms into a buffer and transform (so unlike float32 the tail draws only
-// 16 + 16*floor(n/16) uniforms in all). n < 16: normal_double -> float -> 16-bit (RNE).
-void normal_fill_half(float* out, int64_t n, double mean, double std, Generator& g,
-                      bool contiguous = true);
-void normal_fill_bfloat16(float* out, int64_t n, double mean, double std, Generator& g,
-                          bool contiguous = true);
+// 16, draw 16 float uniforms into a buffer and transform, then the tail block (if n % 16) draws
+// 16 more: 16 * ceil(n/16) uniforms in all, unlike float32's n + 16. n < 16: normal_double ->
+// float -> 16-bit (RNE).
+CT_API void normal_fill_half(float* out, int64_t n, double mean, double std, Generator& g,
+                             bool contiguous = true);
+CT_API void normal_fill_bfloat16(float* out, int64_t n, double mean, double std, Generator& g,
+                                 bool contiguous = true);
 // torch.normal(mean_tensor, std_tensor) with equal-length contiguous mean/std/out (broadcast
 // beforehand): torch draws normal_(0, 1) into out, then out.mul_(std).add_(mean), i.e. two
 // separate roundings. (normal(Tensor mean, float std) = normal_fill(out, 0, std) then out += mean;
 // normal(float mean, Tensor std) = normal_fill(out, 0, 1) then out = out * std + mean, unfused.)
-void normal_tensor_fill(float* out, const float* mean, const float* std, int64_t n, Generator& g);
-void normal_tensor_fill(double* out, const double* mean, const double* std, int64_t n,
-                        Generator& g);
+CT_API void normal_tensor_fill(float* out, const float* mean, const float* std, int64_t n,
+                               Generator& g);
+CT_API void normal_tensor_fill(double* out, const double* mean, const double* std, int64_t n,
+                               Generator& g);
 
 // One sample of torch's scalar normal path (at::normal_distribution<double>): uses the cached
 // double sample if present; else u1, u2 = 53-bit uniforms, r = sqrt(-2 log1p(-u2)),
 // theta = 2 pi u1, caches r sin(theta), returns fma(r cos(theta), std, mean). Does NOT lock.
-double normal_double(Generator& g, double mean, double std);
+CT_API double normal_double(Generator& g, double mean, double std);
 
 // torch.randint(low, high) / random_(low, high), any integer or floating dtype (the draws do not
 // depend on dtype; the caller casts). range = high - low; range >= 2^28 uses random64() % range,
 // else random() % range (torch's threshold is 2^28, not 2^32).
-void randint_fill(int64_t* out, int64_t n, int64_t low, int64_t high, Generator& g);
+CT_API void randint_fill(int64_t* out, int64_t n, int64_t low, int64_t high, Generator& g);
 
 // torch.randperm(n). n < 214748364 (UINT32_MAX / 20): iota then forward Fisher-Yates,
 // for i in [0, n-1): z = random() % (n - i); swap(out[i], out[i + z]).
 // Otherwise torch's "inside-out" shuffle: for i in [0, n): z = random64() % (i + 1);
 // out[i] = out[z]; out[z] = i.
-void randperm_fill(int64_t* out, int64_t n, Generator& g);
+CT_API void randperm_fill(int64_t* out, int64_t n, Generator& g);
 
 // torch.bernoulli(p_tensor) / bernoulli_(p_tensor): out dtype = p dtype here (0 or 1).
 // float p (also float16/bfloat16 p converted to float): u24 float uniform < p.
 // double p: 53-bit double uniform < p.
-void bernoulli_fill(float* out, const float* p, int64_t n, Generator& g);
-void bernoulli_fill(double* out, const double* p, int64_t n, Generator& g);
+CT_API void bernoulli_fill(float* out, const float* p, int64_t n, Generator& g);
+CT_API void bernoulli_fill(double* out, const double* p, int64_t n, Generator& g);
 // bernoulli_(p scalar) and train-mode dropout (mask = bernoulli_(1 - p)): 53-bit double < p,
 // for every output dtype.
-void bernoulli_fill(float* out, int64_t n, double p, Generator& g);
-void bernoulli_fill(double* out, int64_t n, double p, Generator& g);
-void bernoulli_fill(uint8_t* out, int64_t n, double p, Generator& g);
+CT_API void bernoulli_fill(float* out, int64_t n, double p, Generator& g);
+CT_API void bernoulli_fill(double* out, int64_t n, double p, Generator& g);
+CT_API void bernoulli_fill(uint8_t* out, int64_t n, double p, Generator& g);
 
 }  // namespace ctorch

@@ -46,4 +46,46 @@ CT_API Tensor index(const Tensor& t, const std::vector<std::optional<Tensor>>& i
 CT_API Tensor& index_put_(Tensor& t, const std::vector<std::optional<Tensor>>& indices, const Tensor& values,
                           bool accumulate = false);
 
+// ---- additions (same family) ----
+CT_API Tensor hstack(const std::vector<Tensor>& ts);
+CT_API Tensor vstack(const std::vector<Tensor>& ts);
+CT_API Tensor dstack(const std::vector<Tensor>& ts);
+CT_API Tensor column_stack(const std::vector<Tensor>& ts);
+CT_API Tensor index_put(const Tensor& t, const std::vector<std::optional<Tensor>>& indices, const Tensor& values,
+                        bool accumulate = false);
+CT_API Tensor take(const Tensor& t, const Tensor& index);
+CT_API Tensor& masked_select_out(Tensor& out, const Tensor& t, const Tensor& mask);
+CT_API Tensor& nonzero_out(Tensor& out, const Tensor& t);
+CT_API Tensor& masked_fill_out(Tensor& out, const Tensor& t, const Tensor& mask, const Scalar& value);
+// A 0-dim tensor of dtype `dt` holding v; RuntimeError "value cannot be converted to type uint8_t
+// without overflow" when v does not fit (PyTorch's checked scalar conversion).
+CT_API Tensor scalar_tensor_checked(const Scalar& v, ScalarType dt);
+
+// Python-style indexing (t[...] and t[...] = v), as at::indexing: a list of TensorIndex is applied
+// left to right; ints/slices/None/Ellipsis give views, tensors and bools go to index()/index_put_.
+namespace indexing {
+enum class IndexKind : uint8_t { None, Ellipsis, Integer, Boolean, Slice, Tensor };
+struct CT_API TensorIndex {
+  IndexKind kind = IndexKind::None;
+  int64_t integer = 0;  // Integer; Slice start
+  int64_t stop = 0, step = 1;  // Slice (start/stop clamped like Python slices; step > 0)
+  bool boolean = false;
+  Tensor tensor;
+  static TensorIndex none() { return TensorIndex(); }
+  static TensorIndex ellipsis() { TensorIndex i; i.kind = IndexKind::Ellipsis; return i; }
+  static TensorIndex integer_(int64_t v) { TensorIndex i; i.kind = IndexKind::Integer; i.integer = v; return i; }
+  static TensorIndex boolean_(bool b) { TensorIndex i; i.kind = IndexKind::Boolean; i.boolean = b; return i; }
+  static TensorIndex slice(int64_t start, int64_t stop, int64_t step = 1) {
+    TensorIndex i; i.kind = IndexKind::Slice; i.integer = start; i.stop = stop; i.step = step; return i;
+  }
+  static TensorIndex tensor_(Tensor t) { TensorIndex i; i.kind = IndexKind::Tensor; i.tensor = std::move(t); return i; }
+};
+CT_API Tensor get_item(const Tensor& self, const std::vector<TensorIndex>& indices);
+// value: same dtype as self for advanced indices (index_put_), any dtype otherwise (copy_).
+CT_API void set_item(Tensor& self, const std::vector<TensorIndex>& indices, const Tensor& value);
+// dst <- src as `dst[...] = src`: copy_ for equal shapes, fill_ for a 0-dim src, else broadcast
+// after dropping src's leading unit dims.
+CT_API void copy_to(const Tensor& dst, const Tensor& src);
+}  // namespace indexing
+
 }  // namespace ctorch

@@ -35,6 +35,8 @@ CT_API Tensor& div_out(Tensor& out, const Tensor& a, const Tensor& b, const std:
 CT_API Tensor floor_divide(const Tensor& a, const Tensor& b);
 CT_API Tensor pow(const Scalar& base, const Tensor& e);
 CT_API Tensor round(const Tensor& a, int64_t decimals);
+CT_API Tensor& round_(Tensor& a, int64_t decimals);
+CT_API Tensor& round_out(Tensor& out, const Tensor& a, int64_t decimals);
 
 CT_API Tensor clamp(const Tensor& a, const std::optional<Scalar>& min, const std::optional<Scalar>& max);
 CT_API Tensor clamp(const Tensor& a, const std::optional<Tensor>& min, const std::optional<Tensor>& max);

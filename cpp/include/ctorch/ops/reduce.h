@@ -44,4 +44,28 @@ CT_API Tensor cumprod(const Tensor& a, int64_t dim, std::optional<ScalarType> dt
 CT_API Tensor& cumsum_out(Tensor& out, const Tensor& a, int64_t dim, std::optional<ScalarType> dtype = {});
 CT_API Tensor& cumprod_out(Tensor& out, const Tensor& a, int64_t dim, std::optional<ScalarType> dtype = {});
 
+// all/any where an empty `dims` reduces nothing (torch.all(x, dim=())), unlike all()/any().
+CT_API Tensor all_dims(const Tensor& a, const IntList& dims, bool keepdim = false);
+CT_API Tensor any_dims(const Tensor& a, const IntList& dims, bool keepdim = false);
+// out= variants (out is resized; dtype rules follow PyTorch per op).
+CT_API Tensor& prod_out(Tensor& out, const Tensor& a, int64_t dim, bool keepdim = false,
+                        std::optional<ScalarType> dtype = {});
+CT_API Tensor& amax_out(Tensor& out, const Tensor& a, const IntList& dims, bool keepdim = false);
+CT_API Tensor& amin_out(Tensor& out, const Tensor& a, const IntList& dims, bool keepdim = false);
+CT_API std::tuple<Tensor&, Tensor&> max_out(Tensor& values, Tensor& indices, const Tensor& a, int64_t dim,
+                                            bool keepdim = false);
+CT_API std::tuple<Tensor&, Tensor&> min_out(Tensor& values, Tensor& indices, const Tensor& a, int64_t dim,
+                                            bool keepdim = false);
+CT_API Tensor& argmax_out(Tensor& out, const Tensor& a, std::optional<int64_t> dim = {}, bool keepdim = false);
+CT_API Tensor& argmin_out(Tensor& out, const Tensor& a, std::optional<int64_t> dim = {}, bool keepdim = false);
+CT_API Tensor& var_out(Tensor& out, const Tensor& a, const IntList& dims, double correction = 1,
+                       bool keepdim = false);
+CT_API Tensor& std_out(Tensor& out, const Tensor& a, const IntList& dims, double correction = 1,
+                       bool keepdim = false);
+CT_API Tensor& norm_out(Tensor& out, const Tensor& a, double p, const IntList& dims, bool keepdim = false,
+                        std::optional<ScalarType> dtype = {});
+CT_API Tensor& all_out(Tensor& out, const Tensor& a, const IntList& dims, bool keepdim = false);
+CT_API Tensor& any_out(Tensor& out, const Tensor& a, const IntList& dims, bool keepdim = false);
+CT_API Tensor& logsumexp_out(Tensor& out, const Tensor& a, const IntList& dims, bool keepdim = false);
+
 }  // namespace ctorch

@@ -1,0 +1,304 @@
+// Python bindings of the pointwise ops: ctorch._C.<name>(input, other, *, out=None), Tensor
+// methods (x.add(y, alpha=2), x.add_(y)) and the Python operators.
+// Functions are passed to pybind11 as plain function pointers where possible: one dispatcher
+// instantiation per signature instead of one per lambda keeps this TU fast to compile.
+#include "common.h"
+
+namespace ctorch {
+namespace py_bind {
+
+namespace {
+using OptT = std::optional<Tensor>;
+using U1 = Tensor (*)(const Tensor&);
+using U1_ = Tensor& (*)(Tensor&);
+using U1o = Tensor& (*)(Tensor&, const Tensor&);
+using B1 = Tensor (*)(const Tensor&, const Tensor&);
+using B1_ = Tensor& (*)(Tensor&, const Tensor&);
+using B1o = Tensor& (*)(Tensor&, const Tensor&, const Tensor&);
+
+template <U1 F, U1o FO>
+Tensor unary_py(const Tensor& a, OptT out) {
+  return out ? FO(*out, a) : F(a);
+}
+template <B1 F, B1o FO>
+Tensor binary_py(const Tensor& a, const Tensor& b, OptT out) {
+  return out ? FO(*out, a, b) : F(a, b);
+}
+
+std::string rounding(const std::optional<std::string>& m) { return m ? *m : std::string(); }
+
+// Python's `x.__eq__(None)` etc.: an operand we cannot convert gives NotImplemented (is_operator).
+Tensor positive(const Tensor& a) {
+  CT_CHECK(a.dtype() != kBool, "The `+` operator, on a bool tensor is not supported.");
+  return a;
+}
+Tensor invert(const Tensor& a) {
+  CT_CHECK_TYPE(is_integral(a.dtype(), true),
+                "~ (operator.invert) is only implemented on integer and Boolean-type tensors");
+  return bitwise_not(a);
+}
+Tensor rtruediv(const Tensor& a, const Tensor& b) { return mul(reciprocal(a), b); }
+Tensor rsub1(const Tensor& a, const Tensor& b) { return rsub(a, b); }
+Tensor rfloordiv(const Tensor& a, const Tensor& b) { return floor_divide(b, a); }
+Tensor rmod(const Tensor& a, const Tensor& b) { return remainder(b, a); }
+Tensor rpow(const Tensor& a, const Tensor& b) { return pow(b, a); }
+Tensor rlshift(const Tensor& a, const Tensor& b) { return bitwise_left_shift(b, a); }
+Tensor rrshift(const Tensor& a, const Tensor& b) { return bitwise_right_shift(b, a); }
+Tensor& floordiv_(Tensor& a, const Tensor& b) { return div_(a, b, "floor"); }
+Tensor& truediv_(Tensor& a, const Tensor& b) { return div_(a, b, std::string()); }
+Tensor floordiv(const Tensor& a, const Tensor& b) { return floor_divide(a, b); }
+Tensor truediv(const Tensor& a, const Tensor& b) { return div(a, b, std::string()); }
+Tensor& floor_divide_out(Tensor& out, const Tensor& a, const Tensor& b) { return div_floor_out(out, a, b); }
+Tensor& true_divide_out(Tensor& out, const Tensor& a, const Tensor& b) { return div_out(out, a, b); }
+Tensor square(const Tensor& a) { return pow(a, Scalar(int64_t(2))); }
+Tensor& square_(Tensor& a) { return pow_(a, Scalar(int64_t(2))); }
+Tensor& square_out(Tensor& out, const Tensor& a) { return pow_out(out, a, scalar_to_tensor(Scalar(int64_t(2)))); }
+
+// float_power: computes in float64.
+Tensor float_power(const Tensor& a, const Tensor& b) {
+  return pow(to_dtype(a, kFloat64), b.get()->is_wrapped_number ? b : to_dtype(b, kFloat64));
+}
+Tensor& float_power_(Tensor& a, const Tensor& b) {
+  CT_CHECK(a.dtype() == kFloat64, "the base given to float_power_ has dtype ", dtype_legacy_name(a.dtype()),
+           " but the operation's result requires dtype Double");
+  return pow_(a, b.get()->is_wrapped_number ? b : to_dtype(b, kFloat64));
+}
+Tensor& float_power_out(Tensor& out, const Tensor& a, const Tensor& b) {
+  return pow_out(out, to_dtype(a, kFloat64), b.get()->is_wrapped_number ? b : to_dtype(b, kFloat64));
+}
+
+Tensor clamp_py(const Tensor& a, const OptT& lo, const OptT& hi, OptT out) {
+  if (out) return clamp_out(*out, a, lo, hi);
+  return clamp(a, lo, hi);
+}
+Tensor& clamp_py_(Tensor& a, const OptT& lo, const OptT& hi) { return clamp_(a, lo, hi); }
+Tensor clamp_min_py(const Tensor& a, const Tensor& lo, OptT out) { return clamp_py(a, lo, std::nullopt, out); }
+Tensor clamp_max_py(const Tensor& a, const Tensor& hi, OptT out) { return clamp_py(a, std::nullopt, hi, out); }
+Tensor& clamp_min_py_(Tensor& a, const Tensor& lo) { return clamp_(a, OptT(lo), OptT()); }
+Tensor& clamp_max_py_(Tensor& a, const Tensor& hi) { return clamp_(a, OptT(), OptT(hi)); }
+
+// Rows whose `other` must be a tensor in PyTorch (no Scalar overload).
+bool tensor_only(const std::string& name) {
+  return name == "atan2" || name == "maximum" || name == "minimum" || name == "logical_and" ||
+         name == "logical_or" || name == "logical_xor";
+}
+
+void bind_rows(py::module_& m, TensorClass& cls) {
+  // Unary rows: module function (input, *, out), module in-place `name_`, methods.
+#define CT_UNARY(name, F, kind)                                                                        \
+  m.def(#name, &unary_py<static_cast<U1>(&ctorch::name), static_cast<U1o>(&ctorch::name##_out)>,        \
+        "input"_a.noconvert(), py::kw_only(), "out"_a = py::none());                                    \
+  m.def(#name "_", static_cast<U1_>(&ctorch::name##_), "input"_a.noconvert());                          \
+  cls.def(#name, static_cast<U1>(&ctorch::name));                                                       \
+  cls.def(#name "_", static_cast<U1_>(&ctorch::name##_));
+  // Binary rows with the plain (input, other) signature; the others are bound by hand below.
+#define CT_BINARY(name, F, kind)                                                                       \
+  if (std::string(#name) != "add" && std::string(#name) != "sub" && std::string(#name) != "div" &&    \
+      std::string(#name) != "pow") {                                                                    \
+    bool t = tensor_only(#name);                                                                        \
+    m.def(#name, &binary_py<static_cast<B1>(&ctorch::name), static_cast<B1o>(&ctorch::name##_out)>,     \
+          "input"_a, "other"_a.noconvert(t), py::kw_only(), "out"_a = py::none());                      \
+    cls.def(#name, static_cast<B1>(&ctorch::name), "other"_a.noconvert(t));                             \
+    cls.def(#name "_", static_cast<B1_>(&ctorch::name##_), "other"_a.noconvert(t));                     \
+  }
+#define CT_OP(name)
+#include "ctorch/ops/op_table.def"
+}
+
+void bind_alias(py::module_& m, TensorClass& cls, const char* alias, const char* name, bool inplace = true) {
+  m.attr(alias) = m.attr(name);
+  cls.attr(alias) = cls.attr(name);
+  if (inplace) cls.attr((std::string(alias) + "_").c_str()) = cls.attr((std::string(name) + "_").c_str());
+}
+}  // namespace
+
+void init_pointwise(py::module_& m, TensorClass& cls) {
+  bind_rows(m, cls);
+
+  // ---- add / sub / rsub with alpha ----
+  using AddF = Tensor (*)(const Tensor&, const Tensor&, const Scalar&);
+  using AddF_ = Tensor& (*)(Tensor&, const Tensor&, const Scalar&);
+  using AddFo = Tensor& (*)(Tensor&, const Tensor&, const Tensor&, const Scalar&);
+  auto add_py = [](const Tensor& a, const Tensor& b, const Scalar& alpha, OptT out) {
+    return out ? add_out(*out, a, b, alpha) : add(a, b, alpha);
+  };
+  auto sub_py = [](const Tensor& a, const Tensor& b, const Scalar& alpha, OptT out) {
+    return out ? sub_out(*out, a, b, alpha) : sub(a, b, alpha);
+  };
+  m.def("add", add_py, "input"_a, "other"_a, py::kw_only(), "alpha"_a = 1, "out"_a = py::none());
+  m.def("sub", sub_py, "input"_a, "other"_a, py::kw_only(), "alpha"_a = 1, "out"_a = py::none());
+  m.def("rsub", static_cast<AddF>(&rsub), "input"_a, "other"_a, py::kw_only(), "alpha"_a = 1);
+  cls.def("add", static_cast<AddF>(&add), "other"_a, py::kw_only(), "alpha"_a = 1);
+  cls.def("sub", static_cast<AddF>(&sub), "other"_a, py::kw_only(), "alpha"_a = 1);
+  cls.def("add_", static_cast<AddF_>(&add_), "other"_a, py::kw_only(), "alpha"_a = 1);
+  cls.def("sub_", static_cast<AddF_>(&sub_), "other"_a, py::kw_only(), "alpha"_a = 1);
+  (void)static_cast<AddFo>(&add_out);
+
+  // ---- div with rounding modes ----
+  using OptS = std::optional<std::string>;
+  m.def("div", [](const Tensor& a, const Tensor& b, const OptS& mode, OptT out) {
+    return out ? div_out(*out, a, b, rounding(mode)) : div(a, b, rounding(mode));
+  }, "input"_a, "other"_a, py::kw_only(), "rounding_mode"_a = py::none(), "out"_a = py::none());
+  cls.def("div", [](const Tensor& a, const Tensor& b, const OptS& mode) { return div(a, b, rounding(mode)); },
+          "other"_a, py::kw_only(), "rounding_mode"_a = py::none());
+  cls.def("div_", [](Tensor& a, const Tensor& b, const OptS& mode) -> Tensor& { return div_(a, b, rounding(mode)); },
+          "other"_a, py::kw_only(), "rounding_mode"_a = py::none());
+  m.def("floor_divide", &binary_py<&floordiv, &floor_divide_out>, "input"_a, "other"_a, py::kw_only(),
+        "out"_a = py::none());
+  cls.def("floor_divide", static_cast<B1>(&floordiv), "other"_a);
+  cls.def("floor_divide_", static_cast<B1_>(&floordiv_), "other"_a);
+  m.def("true_divide", &binary_py<&truediv, &true_divide_out>, "input"_a, "other"_a, py::kw_only(),
+        "out"_a = py::none());
+  cls.def("true_divide", static_cast<B1>(&truediv), "other"_a);
+  cls.def("true_divide_", static_cast<B1_>(&truediv_), "other"_a);
+
+  // ---- pow (a Python-number exponent arrives as a wrapped tensor: see pow_scalar_op) ----
+  m.def("pow", &binary_py<static_cast<B1>(&pow), static_cast<B1o>(&pow_out)>, "input"_a.noconvert(),
+        "exponent"_a, py::kw_only(), "out"_a = py::none());
+  m.def("pow", [](const Scalar& base, const Tensor& e, OptT out) {
+    if (!out) return pow(base, e);
+    if (!base.is_bool() && base.to_double() == 1) {  // PyTorch fills any out= with ones here
+      resize_out(*out, e.sizes(), "pow");
+      return fill_(*out, Scalar(int64_t(1)));
+    }
+    return pow_out(*out, scalar_to_tensor(base), e);
+  }, "self"_a, "exponent"_a.noconvert(), py::kw_only(), "out"_a = py::none());
+  cls.def("pow", static_cast<B1>(&pow), "exponent"_a);
+  cls.def("pow_", static_cast<B1_>(&pow_), "exponent"_a);
+  m.def("float_power", &binary_py<&float_power, &float_power_out>, "input"_a, "exponent"_a, py::kw_only(),
+        "out"_a = py::none());
+  cls.def("float_power", static_cast<B1>(&float_power), "exponent"_a);
+  cls.def("float_power_", static_cast<B1_>(&float_power_), "exponent"_a);
+  m.def("square", &unary_py<&square, &square_out>, "input"_a.noconvert(), py::kw_only(), "out"_a = py::none());
+  m.def("square_", static_cast<U1_>(&square_), "input"_a.noconvert());
+  cls.def("square", static_cast<U1>(&square));
+  cls.def("square_", static_cast<U1_>(&square_));
+
+  // ---- round(decimals) ----
+  // An explicit `decimals` (even 0) selects PyTorch's floating-only round.decimals kernel.
+  using OptI = std::optional<int64_t>;
+  m.def("round", [](const Tensor& a, OptI d, OptT out) {
+    if (out) return d ? round_out(*out, a, *d) : round_out(*out, a);
+    return d ? round(a, *d) : round(a);
+  }, "input"_a.noconvert(), py::kw_only(), "decimals"_a = py::none(), "out"_a = py::none());
+  cls.def("round", [](const Tensor& a, OptI d) { return d ? round(a, *d) : round(a); }, py::kw_only(),
+          "decimals"_a = py::none());
+  cls.def("round_", [](Tensor& a, OptI d) -> Tensor& { return d ? round_(a, *d) : round_(a); }, py::kw_only(),
+          "decimals"_a = py::none());
+
+  // ---- clamp family (scalar bounds arrive as wrapped tensors, which promote like scalars) ----
+  m.def("clamp", &clamp_py, "input"_a.noconvert(), "min"_a = py::none(), "max"_a = py::none(), py::kw_only(),
+        "out"_a = py::none());
+  cls.def("clamp", [](const Tensor& a, const OptT& lo, const OptT& hi) { return clamp(a, lo, hi); },
+          "min"_a = py::none(), "max"_a = py::none());
+  cls.def("clamp_", &clamp_py_, "min"_a = py::none(), "max"_a = py::none());
+  m.def("clamp_min", &clamp_min_py, "input"_a.noconvert(), "min"_a, py::kw_only(), "out"_a = py::none());
+  m.def("clamp_max", &clamp_max_py, "input"_a.noconvert(), "max"_a, py::kw_only(), "out"_a = py::none());
+  cls.def("clamp_min", [](const Tensor& a, const Tensor& lo) { return clamp(a, OptT(lo), OptT()); }, "min"_a);
+  cls.def("clamp_max", [](const Tensor& a, const Tensor& hi) { return clamp(a, OptT(), OptT(hi)); }, "max"_a);
+  cls.def("clamp_min_", &clamp_min_py_, "min"_a);
+  cls.def("clamp_max_", &clamp_max_py_, "max"_a);
+  m.def("clamp_", &clamp_py_, "input"_a.noconvert(), "min"_a = py::none(), "max"_a = py::none());
+
+  // ---- where, lerp, addcmul, addcdiv ----
+  m.def("where", [](const Tensor& c, const Tensor& a, const Tensor& b, OptT out) {
+    if (out) return where_out(*out, c, a, b);
+    return where(c, a, b);
+  }, "condition"_a.noconvert(), "input"_a, "other"_a, py::kw_only(), "out"_a = py::none());
+  cls.def("where", [](const Tensor& a, const Tensor& c, const Tensor& b) { return where(c, a, b); }, "condition"_a,
+          "other"_a);
+  m.def("lerp", [](const Tensor& s, const Tensor& e, const Tensor& w, OptT out) {
+    return out ? lerp_out(*out, s, e, w) : lerp(s, e, w);
+  }, "input"_a.noconvert(), "end"_a.noconvert(), "weight"_a, py::kw_only(), "out"_a = py::none());
+  cls.def("lerp", &lerp, "end"_a.noconvert(), "weight"_a);
+  cls.def("lerp_", &lerp_, "end"_a.noconvert(), "weight"_a);
+  using AddcF = Tensor (*)(const Tensor&, const Tensor&, const Tensor&, const Scalar&);
+  using AddcF_ = Tensor& (*)(Tensor&, const Tensor&, const Tensor&, const Scalar&);
+  m.def("addcmul", [](const Tensor& a, const Tensor& t1, const Tensor& t2, const Scalar& v, OptT out) {
+    return out ? addcmul_out(*out, a, t1, t2, v) : addcmul(a, t1, t2, v);
+  }, "input"_a.noconvert(), "tensor1"_a, "tensor2"_a, py::kw_only(), "value"_a = 1, "out"_a = py::none());
+  m.def("addcdiv", [](const Tensor& a, const Tensor& t1, const Tensor& t2, const Scalar& v, OptT out) {
+    return out ? addcdiv_out(*out, a, t1, t2, v) : addcdiv(a, t1, t2, v);
+  }, "input"_a.noconvert(), "tensor1"_a, "tensor2"_a, py::kw_only(), "value"_a = 1, "out"_a = py::none());
+  cls.def("addcmul", static_cast<AddcF>(&addcmul), "tensor1"_a, "tensor2"_a, py::kw_only(), "value"_a = 1);
+  cls.def("addcmul_", static_cast<AddcF_>(&addcmul_), "tensor1"_a, "tensor2"_a, py::kw_only(), "value"_a = 1);
+  cls.def("addcdiv", static_cast<AddcF>(&addcdiv), "tensor1"_a, "tensor2"_a, py::kw_only(), "value"_a = 1);
+  cls.def("addcdiv_", static_cast<AddcF_>(&addcdiv_), "tensor1"_a, "tensor2"_a, py::kw_only(), "value"_a = 1);
+
+  // ---- unary extras ----
+  m.def("positive", static_cast<U1>(&positive), "input"_a.noconvert());
+  cls.def("positive", static_cast<U1>(&positive));
+
+  // ---- aliases ----
+  bind_alias(m, cls, "negative", "neg");
+  bind_alias(m, cls, "absolute", "abs");
+  bind_alias(m, cls, "multiply", "mul");
+  bind_alias(m, cls, "divide", "div");
+  bind_alias(m, cls, "subtract", "sub");
+  bind_alias(m, cls, "clip", "clamp");
+  bind_alias(m, cls, "greater", "gt");
+  bind_alias(m, cls, "less", "lt");
+  bind_alias(m, cls, "greater_equal", "ge");
+  bind_alias(m, cls, "less_equal", "le");
+  bind_alias(m, cls, "not_equal", "ne");
+  bind_alias(m, cls, "arctan2", "atan2");
+  bind_alias(m, cls, "arcsin", "asin");
+  bind_alias(m, cls, "arccos", "acos");
+  bind_alias(m, cls, "arctan", "atan");
+  bind_alias(m, cls, "fix", "trunc");
+  m.attr("clip_") = m.attr("clamp_");
+
+  // ---- Python operators (is_operator: an unusable operand gives NotImplemented) ----
+  auto op = py::is_operator();
+  cls.def("__add__", static_cast<B1>(&add), op);
+  cls.def("__radd__", static_cast<B1>(&add), op);
+  cls.def("__iadd__", static_cast<B1_>(&add_), op);
+  cls.def("__sub__", static_cast<B1>(&sub), op);
+  cls.def("__rsub__", static_cast<B1>(&rsub1), op);
+  cls.def("__isub__", static_cast<B1_>(&sub_), op);
+  cls.def("__mul__", static_cast<B1>(&mul), op);
+  cls.def("__rmul__", static_cast<B1>(&mul), op);
+  cls.def("__imul__", static_cast<B1_>(&mul_), op);
+  cls.def("__truediv__", static_cast<B1>(&truediv), op);
+  cls.def("__rtruediv__", static_cast<B1>(&rtruediv), op);
+  cls.def("__itruediv__", static_cast<B1_>(&truediv_), op);
+  cls.def("__floordiv__", static_cast<B1>(&floordiv), op);
+  cls.def("__rfloordiv__", static_cast<B1>(&rfloordiv), op);
+  cls.def("__ifloordiv__", static_cast<B1_>(&floordiv_), op);
+  cls.def("__mod__", static_cast<B1>(&remainder), op);
+  cls.def("__rmod__", static_cast<B1>(&rmod), op);
+  cls.def("__imod__", static_cast<B1_>(&remainder_), op);
+  cls.def("__pow__", static_cast<B1>(&pow), op);
+  cls.def("__rpow__", static_cast<B1>(&rpow), op);
+  cls.def("__ipow__", static_cast<B1_>(&pow_), op);
+  cls.def("__and__", static_cast<B1>(&bitwise_and), op);
+  cls.def("__rand__", static_cast<B1>(&bitwise_and), op);
+  cls.def("__iand__", static_cast<B1_>(&bitwise_and_), op);
+  cls.def("__or__", static_cast<B1>(&bitwise_or), op);
+  cls.def("__ror__", static_cast<B1>(&bitwise_or), op);
+  cls.def("__ior__", static_cast<B1_>(&bitwise_or_), op);
+  cls.def("__xor__", static_cast<B1>(&bitwise_xor), op);
+  cls.def("__rxor__", static_cast<B1>(&bitwise_xor), op);
+  cls.def("__ixor__", static_cast<B1_>(&bitwise_xor_), op);
+  cls.def("__lshift__", static_cast<B1>(&bitwise_left_shift), op);
+  cls.def("__rlshift__", static_cast<B1>(&rlshift), op);
+  cls.def("__ilshift__", static_cast<B1_>(&bitwise_left_shift_), op);
+  cls.def("__rshift__", static_cast<B1>(&bitwise_right_shift), op);
+  cls.def("__rrshift__", static_cast<B1>(&rrshift), op);
+  cls.def("__irshift__", static_cast<B1_>(&bitwise_right_shift_), op);
+  cls.def("__eq__", static_cast<B1>(&eq), op);
+  cls.def("__ne__", static_cast<B1>(&ne), op);
+  cls.def("__lt__", static_cast<B1>(&lt), op);
+  cls.def("__le__", static_cast<B1>(&le), op);
+  cls.def("__gt__", static_cast<B1>(&gt), op);
+  cls.def("__ge__", static_cast<B1>(&ge), op);
+  // Defining __eq__ makes a class unhashable; tensors hash by identity as in PyTorch.
+  cls.def("__hash__", [](py::handle self) { return py::int_(reinterpret_cast<uintptr_t>(self.ptr())); });
+  cls.def("__neg__", static_cast<U1>(&neg));
+  cls.def("__pos__", static_cast<U1>(&positive));
+  cls.def("__abs__", static_cast<U1>(&abs));
+  cls.def("__invert__", static_cast<U1>(&invert));
+}
+
+}  // namespace py_bind
+}  // namespace ctorch

@@ -1,0 +1,447 @@
+// Front ends of index_select, gather, scatter(_add), masked_fill, masked_select, nonzero and take,
+// plus the helpers of index_common.h. Kernels run over restrided operands: See Note [Restrided
+// indexing] in ctorch/ops/index_kernels.h.
+#include <cfloat>
+#include <cmath>
+#include <limits>
+
+#include "ctorch/dispatch/registry.h"
+#include "ctorch/iter/tensor_iter.h"
+#include "ctorch/ops/creation.h"
+#include "ctorch/ops/index.h"
+#include "ctorch/ops/index_kernels.h"
+#include "ctorch/ops/shape.h"
+#include "index_common.h"
+
+namespace ctorch {
+
+namespace index_detail {
+
+void copy_nobump(Tensor& dst, const Tensor& src) {
+  if (dst.numel() == 0) return;
+  IterConfig c;
+  c.op = "copy_";
+  c.outputs = {dst};
+  c.inputs = {expand(src, dst.sizes())};
+  c.promote_inputs = false;
+  c.check_castable = false;
+  c.is_inplace = true;
+  TensorIter it(std::move(c));
+  kernel<PointwiseFn>(OpId::copy, dst.device())(it);
+}
+
+Tensor clone_nobump(const Tensor& t) {
+  Tensor out = empty(t.sizes(), t.options());
+  copy_nobump(out, t);
+  return out;
+}
+
+Tensor restride(const Tensor& t, Shape sizes, Shape strides) {
+  return Tensor(std::make_shared<TensorImpl>(t.get()->storage(), t.dtype(), std::move(sizes), std::move(strides),
+                                             t.storage_offset()));
+}
+
+namespace {
+// [first, last) byte addresses spanned by t.
+std::pair<uintptr_t, uintptr_t> byte_span(const Tensor& t) {
+  uintptr_t b = reinterpret_cast<uintptr_t>(t.data_ptr());
+  int64_t extent = 0;
+  for (int64_t d = 0; d < t.dim(); ++d) extent += (t.sizes()[d] - 1) * t.strides()[d];
+  return {b, b + uintptr_t((extent + 1) * t.element_size())};
+}
+}  // namespace
+
+bool overlaps(const Tensor& a, const Tensor& b) {
+  if (a.numel() == 0 || b.numel() == 0) return false;
+  auto sa = byte_span(a), sb = byte_span(b);
+  return sa.first < sb.second && sb.first < sa.second;
+}
+
+void check_no_overlap(const Tensor& out, const Tensor& in) {
+  CT_CHECK(!overlaps(out, in),
+           "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
+           "memory location. Please clone() the tensor before performing the operation.");
+}
+
+void check_scalar_fits(const Scalar& v, ScalarType t) {
+  if (t == kBool || v.is_bool()) return;
+  double lo = 0, hi = 0;
+  const char* name = "";
+  switch (t) {
+    case kUInt8: lo = 0, hi = 255, name = "uint8_t"; break;
+    case kInt8: lo = -128, hi = 127, name = "int8_t"; break;
+    case kInt16: lo = -32768, hi = 32767, name = "int16_t"; break;
+    case kInt32: lo = -2147483648.0, hi = 2147483647.0, name = "int"; break;
+    case kInt64: lo = -9223372036854775808.0, hi = 9223372036854775807.0, name = "int64_t"; break;
+    case kFloat16: lo = -65504, hi = 65504, name = "c10::Half"; break;
+    case kBFloat16: lo = -3.3895313892515355e38, hi = 3.3895313892515355e38, name = "c10::BFloat16"; break;
+    case kFloat32: lo = -FLT_MAX, hi = FLT_MAX, name = "float"; break;
+    default: return;  // double holds every Scalar
+  }
+  bool bad;
+  if (v.is_float()) {
+    double d = v.to_double();
+    if (std::isnan(d) || std::isinf(d)) bad = !is_floating(t);
+    else bad = d < lo || d > hi;
+  } else {
+    int64_t i = v.to_long();
+    if (t == kInt64) bad = false;
+    else if (t == kUInt8) bad = i > 255 || i < -255;  // negative ints wrap (two's complement), as c10
+    else bad = double(i) < lo || double(i) > hi;
+  }
+  CT_CHECK(!bad, "value cannot be converted to type ", name, " without overflow");
+}
+
+}  // namespace index_detail
+
+using namespace index_detail;
+
+[[noreturn]] void index_out_of_bounds(const IndexGeom& g, int k, int64_t idx) {
+  const int64_t size = g.sizes[k];
+  switch (g.kind) {
+    case IndexGeom::kIndexSelect: throw IndexError("index out of range in self");
+    case IndexGeom::kTake:
+      throw IndexError(str_cat("out of range: tried to access index ", idx, " on a tensor of ", size, " elements."));
+    case IndexGeom::kGather:
+      throw Error(str_cat("index ", idx, " is out of bounds for dimension ", g.dims[k], " with size ", size));
+    default:
+      if (size == 0) throw IndexError("index is out of bounds for dimension with size 0");
+      throw IndexError(str_cat("index ", idx, " is out of bounds for dimension ", g.dims[k], " with size ", size));
+  }
+}
+
+Tensor scalar_tensor_checked(const Scalar& v, ScalarType dt) {
+  check_scalar_fits(v, dt);
+  return full({}, v, TensorOptions(dt));
+}
+
+namespace {
+
+Tensor idx_long(const Tensor& index) { return index.dtype() == kInt64 ? index : to_dtype(index, kInt64); }
+
+// The iterator of the read-side kernels: out (allocated when undefined), src, indices.
+void idx_run_read(OpId op, Tensor& out, const Tensor& src_r, const std::vector<Tensor>& idx, const IndexGeom& g,
+                  ScalarType dtype) {
+  IterConfig c;
+  c.op = op_name(op);
+  c.outputs = {out};
+  c.inputs = {src_r};
+  c.inputs.insert(c.inputs.end(), idx.begin(), idx.end());
+  c.compute_dtype = dtype;
+  c.promote_inputs = false;
+  c.check_castable = false;
+  TensorIter it(std::move(c));
+  kernel<IndexKernelFn>(op, src_r.device())(it, g, 0);
+  out = it.output(0);
+}
+
+Tensor& index_select_impl(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index) {
+  CT_CHECK_INDEX(index.dim() <= 1, "index_select(): Index is supposed to be a vector");
+  CT_CHECK(index.dtype() == kInt64 || index.dtype() == kInt32,
+           "index_select(): Expected dtype int32 or int64 for index");
+  dim = wrap_dim(dim, self.dim());
+  if (out.defined()) {
+    CT_CHECK(out.dtype() == self.dtype(), "index_select(): self and result must have the same scalar type");
+    check_no_overlap(out, self);
+    check_no_overlap(out, index);
+  }
+  const Tensor s1 = as_1d(self);
+  const int64_t n = index.numel();
+  CT_CHECK(s1.sizes()[dim] > 0 || n == 0, "index_select(): self indexing axis dim should be positive");
+  Shape shape = s1.sizes();
+  shape[dim] = n;
+  Tensor idx = idx_long(index).reshape({n});
+  Shape sst = s1.strides(), ist(shape.size(), 0);
+  sst[dim] = 0;
+  ist[dim] = idx.strides()[0];
+  IndexGeom g;
+  g.n = 1;
+  g.sizes[0] = s1.sizes()[dim];
+  g.strides[0] = s1.strides()[dim] * self.element_size();
+  g.dims[0] = dim;
+  g.kind = IndexGeom::kIndexSelect;
+  g.wrap_negative = false;
+  Shape final_shape = self.dim() == 0 ? Shape{} : shape;  // a 0-dim self gives a 0-dim result
+  if (!out.defined()) out = empty(final_shape, self.options());
+  else resize_out(out, final_shape, "index_select");
+  Tensor o1 = out.dim() == 0 ? out.reshape({1}) : out;
+  idx_run_read(OpId::index_select, o1, restride(s1, shape, sst), {restride(idx, shape, ist)}, g, self.dtype());
+  return out;
+}
+
+// Shared shape checks of gather/scatter (ensure_nonempty_dim semantics: 0-dim counts as 1-D).
+// An empty index skips them, as in PyTorch.
+void idx_scatter_gather_check(const char* op, const Tensor& self, int64_t dim, const Tensor& index,
+                              const Tensor* src) {
+  CT_CHECK(index.dtype() == kInt64 || index.dtype() == kInt32, op, "(): Expected dtype int32/int64 for index");
+  if (index.numel() == 0) return;
+  const bool gather = std::string(op) == "gather";
+  CT_CHECK(nonempty_dim(index) == nonempty_dim(self), "Index tensor must have the same number of dimensions as ",
+           gather ? "input" : "self", " tensor");
+  for (int64_t d = 0; d < nonempty_dim(index); ++d) {
+    const int64_t is = index.size(d);
+    bool ok = d == dim || is <= self.size(d);
+    if (gather) {
+      CT_CHECK(ok, "Size does not match at dimension ", d, " expected index ", shape_str(index.sizes()),
+               " to be no larger than self ", shape_str(self.sizes()), " apart from dimension ", dim);
+      continue;
+    }
+    if (src) ok = ok && is <= src->size(d);  // src->size raises IndexError for a src of fewer dims
+    CT_CHECK(ok, "Expected index ", shape_str(index.sizes()), " to be no larger than self ", shape_str(self.sizes()),
+             " apart from dimension ", dim,
+             src ? str_cat(" and to be no larger size than src ", shape_str(src->sizes())) : std::string());
+  }
+  if (src)
+    CT_CHECK(nonempty_dim(*src) == nonempty_dim(index),
+             "Index tensor must have the same number of dimensions as src tensor");
+}
+
+IndexGeom idx_gather_geom(const Tensor& s1, int64_t dim) {
+  IndexGeom g;
+  g.n = 1;
+  g.sizes[0] = s1.sizes()[dim];
+  g.strides[0] = s1.strides()[dim] * s1.element_size();
+  g.dims[0] = dim;
+  g.kind = IndexGeom::kGather;
+  g.wrap_negative = false;
+  return g;
+}
+
+Tensor& gather_impl(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index) {
+  dim = wrap_dim(dim, self.dim());
+  idx_scatter_gather_check("gather", self, dim, index, nullptr);
+  if (out.defined()) {
+    CT_CHECK(out.dtype() == self.dtype(), "Expected out tensor to have dtype ", dtype_cpp_name(self.dtype()),
+             ", but got ", dtype_cpp_name(out.dtype()), " instead");
+    check_no_overlap(out, self);
+    check_no_overlap(out, index);
+    resize_out(out, index.sizes(), "gather");
+  } else {
+    out = empty(index.sizes(), self.options());
+  }
+  if (index.numel() == 0) return out;
+  const Tensor s1 = as_1d(self), i1 = as_1d(idx_long(index));
+  Shape sst = s1.strides();
+  sst[dim] = 0;
+  Tensor o1 = as_1d(out);
+  idx_run_read(OpId::gather, o1, restride(s1, i1.sizes(), sst), {i1}, idx_gather_geom(s1, dim), self.dtype());
+  return out;
+}
+
+int idx_reduce_mode(const std::string& reduce) {
+  if (reduce.empty()) return 0;
+  if (reduce == "add") return 1;
+  if (reduce == "multiply") return 2;
+  throw Error("reduce argument must be either add or multiply.");
+}
+
+// Writes src (already of self's dtype, at least index's extent) into self; no version bump.
+void scatter_impl(OpId op, Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, int mode) {
+  if (index.numel() == 0) return;
+  const Tensor s1 = as_1d(self), i1 = as_1d(idx_long(index));
+  const Tensor v1 = as_1d(src);
+  Shape dst_st = s1.strides();
+  dst_st[dim] = 0;
+  IterConfig c;
+  c.op = op_name(op);
+  c.inputs = {restride(s1, i1.sizes(), dst_st), restride(v1, i1.sizes(), v1.strides()), i1};
+  c.compute_dtype = self.dtype();
+  c.promote_inputs = false;
+  c.check_castable = false;
+  TensorIter it(std::move(c));
+  kernel<IndexKernelFn>(op, self.device())(it, idx_gather_geom(s1, dim), mode);
+}
+
+// Reductions into float16/bfloat16 accumulate in a float32 buffer, as PyTorch's CPU kernels do.
+void scatter_reduced(OpId op, Tensor& t, int64_t dim, const Tensor& index, const Tensor& src, int mode) {
+  if (mode == 0 || (t.dtype() != kFloat16 && t.dtype() != kBFloat16)) return scatter_impl(op, t, dim, index, src, mode);
+  Tensor buf = to_dtype(t, kFloat32, true);
+  scatter_impl(op, buf, dim, index, to_dtype(src, kFloat32), mode);
+  copy_nobump(t, buf);
+}
+
+Tensor& scatter_src_(Tensor& t, int64_t dim, const Tensor& index, const Tensor& src, const std::string& reduce,
+                     OpId op) {
+  dim = wrap_dim(dim, t.dim());
+  CT_CHECK(index.dtype() == kInt64 || index.dtype() == kInt32, "scatter(): Expected dtype int32/int64 for index");
+  CT_CHECK(t.dtype() == src.dtype(), "scatter(): Expected self.dtype to be equal to src.dtype");
+  idx_scatter_gather_check("scatter", t, dim, index, &src);
+  int mode = op == OpId::scatter_add ? 1 : idx_reduce_mode(reduce);
+  check_no_overlap(t, src);
+  scatter_reduced(op, t, dim, index, src, mode);
+  return t;
+}
+
+Tensor& scatter_value_(Tensor& t, int64_t dim, const Tensor& index, const Scalar& value, const std::string& reduce) {
+  dim = wrap_dim(dim, t.dim());
+  idx_scatter_gather_check("scatter", t, dim, index, nullptr);
+  int mode = idx_reduce_mode(reduce);
+  check_scalar_fits(value, t.dtype());
+  Tensor v = full({}, value, TensorOptions(t.dtype()).device(t.device()));
+  scatter_reduced(OpId::scatter, t, dim, index, expand(v, as_1d(index).sizes()), mode);
+  return t;
+}
+
+void masked_fill_impl(Tensor& self, const Tensor& mask, const Scalar& v) {
+  CT_CHECK(mask.dtype() == kBool, "masked_fill_ only supports boolean masks, but got mask with dtype ",
+           dtype_cpp_name(mask.dtype()));
+  Shape b = broadcast_shapes(self.sizes(), mask.sizes());
+  CT_CHECK(b == self.sizes(), "output with shape ", shape_str(self.sizes()), " doesn't match the broadcast shape ",
+           shape_str(b));
+  check_scalar_fits(v, self.dtype());
+  IterConfig c;
+  c.op = "masked_fill_";
+  c.inputs = {self, expand(mask, self.sizes())};
+  c.compute_dtype = self.dtype();
+  c.promote_inputs = false;
+  c.check_castable = false;
+  TensorIter it(std::move(c));
+  it.scalars[0] = v;
+  kernel<PointwiseFn>(OpId::masked_fill, self.device())(it);
+}
+
+Scalar idx_fill_value(const Tensor& value) {
+  CT_CHECK(value.dim() == 0, "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ",
+           value.dim(), " dimension(s).");
+  return value.item();
+}
+
+}  // namespace
+
+// ---- index_select / gather ----
+Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
+  Tensor out;
+  return index_select_impl(out, t, dim, index);
+}
+
+Tensor& index_select_out(Tensor& out, const Tensor& t, int64_t dim, const Tensor& index) {
+  index_select_impl(out, t, dim, index);
+  out.get()->bump_version();
+  return out;
+}
+
+Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
+  Tensor out;
+  return gather_impl(out, t, dim, index);
+}
+
+Tensor& gather_out(Tensor& out, const Tensor& t, int64_t dim, const Tensor& index) {
+  gather_impl(out, t, dim, index);
+  out.get()->bump_version();
+  return out;
+}
+
+// ---- scatter family ----
+Tensor& scatter_(Tensor& t, int64_t dim, const Tensor& index, const Tensor& src, const std::string& reduce) {
+  scatter_src_(t, dim, index, src, reduce, OpId::scatter);
+  t.get()->bump_version();
+  return t;
+}
+
+Tensor& scatter_(Tensor& t, int64_t dim, const Tensor& index, const Scalar& value, const std::string& reduce) {
+  scatter_value_(t, dim, index, value, reduce);
+  t.get()->bump_version();
+  return t;
+}
+
+Tensor scatter(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src, const std::string& reduce) {
+  Tensor out = clone_nobump(t);
+  return scatter_src_(out, dim, index, src, reduce, OpId::scatter);
+}
+
+Tensor scatter(const Tensor& t, int64_t dim, const Tensor& index, const Scalar& value, const std::string& reduce) {
+  Tensor out = clone_nobump(t);
+  return scatter_value_(out, dim, index, value, reduce);
+}
+
+Tensor& scatter_add_(Tensor& t, int64_t dim, const Tensor& index, const Tensor& src) {
+  scatter_src_(t, dim, index, src, "add", OpId::scatter_add);
+  t.get()->bump_version();
+  return t;
+}
+
+Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src) {
+  Tensor out = clone_nobump(t);
+  return scatter_src_(out, dim, index, src, "add", OpId::scatter_add);
+}
+
+// ---- masked ops ----
+Tensor& masked_fill_(Tensor& t, const Tensor& mask, const Scalar& value) {
+  masked_fill_impl(t, mask, value);
+  t.get()->bump_version();
+  return t;
+}
+
+Tensor& masked_fill_(Tensor& t, const Tensor& mask, const Tensor& value) {
+  return masked_fill_(t, mask, idx_fill_value(value));
+}
+
+Tensor masked_fill(const Tensor& t, const Tensor& mask, const Scalar& value) {
+  CT_CHECK(mask.dtype() == kBool, "masked_fill_ only supports boolean masks, but got mask with dtype ",
+           dtype_cpp_name(mask.dtype()));
+  Tensor out = clone_nobump(expand(t, broadcast_shapes(t.sizes(), mask.sizes())));
+  masked_fill_impl(out, mask, value);
+  return out;
+}
+
+Tensor masked_fill(const Tensor& t, const Tensor& mask, const Tensor& value) {
+  return masked_fill(t, mask, idx_fill_value(value));
+}
+
+Tensor& masked_fill_out(Tensor& out, const Tensor& t, const Tensor& mask, const Scalar& value) {
+  Tensor r = masked_fill(t, mask, value);
+  resize_out(out, r.sizes(), "masked_fill");
+  copy_nobump(out, r);
+  out.get()->bump_version();
+  return out;
+}
+
+Tensor masked_select(const Tensor& t, const Tensor& mask) {
+  CT_CHECK(mask.dtype() == kBool, "masked_select: expected BoolTensor for mask");
+  Shape b = broadcast_shapes(mask.sizes(), t.sizes());  // PyTorch's operand order in its message
+  return kernel<MaskedSelectFn>(OpId::masked_select, t.device())(contiguous(expand(t, b)),
+                                                                   contiguous(expand(mask, b)));
+}
+
+Tensor& masked_select_out(Tensor& out, const Tensor& t, const Tensor& mask) {
+  CT_CHECK(out.dtype() == t.dtype(), "masked_select(): self and result must have the same scalar type");
+  Tensor r = masked_select(t, mask);
+  resize_out(out, r.sizes(), "masked_select");
+  copy_nobump(out, r);
+  out.get()->bump_version();
+  return out;
+}
+
+// ---- nonzero / take ----
+Tensor nonzero(const Tensor& t) { return kernel<NonzeroFn>(OpId::nonzero, t.device())(contiguous(t)); }
+
+Tensor& nonzero_out(Tensor& out, const Tensor& t) {
+  CT_CHECK(out.dtype() == kInt64, "nonzero: Expected out tensor to have scalar type Long but got scalar type",
+           dtype_legacy_name(out.dtype()));
+  Tensor r = nonzero(t);
+  resize_out(out, r.sizes(), "nonzero");
+  copy_nobump(out, r);
+  out.get()->bump_version();
+  return out;
+}
+
+std::vector<Tensor> nonzero_tuple(const Tensor& t) { return unbind(nonzero(as_1d(t)), 1); }
+
+Tensor take(const Tensor& t, const Tensor& index) {
+  CT_CHECK(index.dtype() == kInt64, "take(): Expected a long tensor for index, but got ",
+           dtype_legacy_name(index.dtype()));
+  Tensor flat = reshape(t, {-1});
+  Shape shape = index.sizes();
+  IndexGeom g;
+  g.n = 1;
+  g.sizes[0] = flat.numel();
+  g.strides[0] = flat.strides()[0] * flat.element_size();
+  g.kind = IndexGeom::kTake;
+  Tensor out = empty(shape, t.options());
+  if (out.numel() == 0) return out;
+  Tensor o1 = as_1d(out), i1 = as_1d(index);
+  idx_run_read(OpId::index, o1, restride(flat, i1.sizes(), Shape(i1.dim(), 0)), {i1}, g, t.dtype());
+  return out;
+}
+
+}  // namespace ctorch
