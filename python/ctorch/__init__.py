@@ -52,7 +52,7 @@ def _export_C():
 
 _export_C()
 
-from . import cuda, utils  # noqa: E402,F401
+from . import cuda, random, utils  # noqa: E402,F401
 
 
 def _float_dtype_or_raise(d):
@@ -69,13 +69,19 @@ def set_default_dtype(d):
 
 
 def set_default_tensor_type(t):
-    """Accepts ctorch.FloatTensor-style classes or 'torch.DoubleTensor' strings."""
+    """Accepts ctorch.FloatTensor-style classes or 'torch.DoubleTensor' strings (deprecated in torch)."""
+    import warnings as _warnings
+    _warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+                   "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning,
+                   stacklevel=2)
     if isinstance(t, str):
         d, is_cuda = _tensor._parse_type_name(t)
+        name = t
     else:
         d, is_cuda = getattr(t, "dtype", None), getattr(t, "is_cuda", False)
-    if is_cuda:
-        _tensor._cuda_check()
+        name = "torch.%s%s" % ("cuda." if is_cuda else "", getattr(t, "__name__", t))
+    if is_cuda and not _C._cuda_compiled():
+        raise TypeError("type %s not available. Torch not compiled with CUDA enabled." % name)
     _C.set_default_dtype(_float_dtype_or_raise(d))
 
 

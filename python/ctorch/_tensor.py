@@ -27,7 +27,8 @@ def _warn_once(key, msg):
 
 
 def _define(name, value, force=False):
-    if force or name not in Tensor.__dict__:
+    # None counts as unbound: pybind11 sets __hash__ = None on classes that bind __eq__.
+    if force or Tensor.__dict__.get(name) is None:
         setattr(Tensor, name, value)
 
 
@@ -195,6 +196,9 @@ def __deepcopy__(self, memo):
     new = _rebuild_tensor(*args[:7])
     if args[7]:
         new.__dict__.update(_copy.deepcopy(args[7], memo))
+    grad = getattr(self, "grad", None)
+    if grad is not None and getattr(new, "grad", None) is None:
+        new.grad = _copy.deepcopy(grad, memo)
     memo[id(self)] = new
     return new
 
@@ -446,10 +450,9 @@ _define("grad", property(lambda self: self.__dict__.get("_grad"),
 
 
 def _set_requires_grad(self, value):
-    if value:
-        if not self.is_floating_point():
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
-        raise NotImplementedError("[requires_grad] autograd is not available yet")
+    if value and not self.is_floating_point():
+        raise RuntimeError("only Tensors of floating point dtype can require gradients")
+    self._set_requires_grad(builtins.bool(value))
 
 
 def _requires_grad_(self, requires_grad=True):
@@ -457,7 +460,7 @@ def _requires_grad_(self, requires_grad=True):
     return self
 
 
-_define("requires_grad", property(lambda self: False, _set_requires_grad))
+_define("requires_grad", property(lambda self: self._get_requires_grad(), _set_requires_grad))
 _define("requires_grad_", _requires_grad_)
 _define("detach", lambda self: self._alias())
 _define("detach_", lambda self: self)

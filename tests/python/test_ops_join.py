@@ -175,6 +175,9 @@ def test_cat_aliases(torch):
     a, ta = pair(torch, (2, 3), "int64")
     check_same(torch, ctorch.concat([a, a], 1), torch.concat([ta, ta], 1))
     check_same(torch, ctorch.concatenate([a, a]), torch.concatenate([ta, ta]))
+    check_same(torch, ctorch.concatenate([a, a], axis=1), torch.concatenate([ta, ta], axis=1))
+    check_same(torch, ctorch.cat([a, a], axis=1), torch.cat([ta, ta], axis=1))
+    check_same(torch, ctorch.stack([a, a], axis=2), torch.stack([ta, ta], axis=2))
 
 
 # ------------------------------------------------------------------ stack family

@@ -148,8 +148,12 @@ def test_out_and_kwargs(torch):
     a = torch.rand(size=(2, 3), dtype=torch.float64)
     b = ctorch.rand(size=(2, 3), dtype=ctorch.float64)
     np.testing.assert_array_equal(a.numpy(), b.numpy())
-    with pytest.raises(NotImplementedError):
-        ctorch.rand(2, requires_grad=True)  # until autograd lands; then it must work
+    try:
+        assert ctorch.rand(2, requires_grad=True).requires_grad  # NotImplementedError until autograd lands
+    except NotImplementedError:
+        pass
+    with pytest.raises(RuntimeError):
+        ctorch.randint(0, 3, (2,), requires_grad=True)
     assert isinstance(ctorch.manual_seed(1), ctorch.Generator)
 
 
@@ -244,3 +248,13 @@ def test_rng_does_not_leak_between_generators(torch):
     ctorch.rand(5, generator=g)
     ctorch.manual_seed(0)
     np.testing.assert_array_equal(a.numpy(), ctorch.rand(5).numpy())
+
+
+def test_random_module(torch):
+    ctorch.random.manual_seed(4)
+    torch.random.manual_seed(4)
+    with ctorch.random.fork_rng():
+        ctorch.rand(10)
+    np.testing.assert_array_equal(torch.rand(3).numpy(), ctorch.rand(3).numpy())
+    assert ctorch.random.initial_seed() == 4
+    np.testing.assert_array_equal(ctorch.random.get_rng_state().numpy(), torch.random.get_rng_state().numpy())

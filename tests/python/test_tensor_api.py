@@ -433,6 +433,7 @@ def test_repr_matches_torch(torch, expr):
     assert str(b) == str(a).replace("torch.", "ctorch.")
 
 
+@pytest.mark.filterwarnings("ignore:torch.set_default_tensor_type")
 def test_printoptions_and_default_dtype(torch):
     ctorch.set_printoptions(precision=2)
     torch.set_printoptions(precision=2)
@@ -452,8 +453,15 @@ def test_printoptions_and_default_dtype(torch):
         torch.set_default_dtype(torch.float32)
     with pytest.raises(TypeError):
         ctorch.set_default_dtype(ctorch.int64)
-    ctorch.set_default_tensor_type("torch.DoubleTensor")
+    with pytest.warns(UserWarning, match="deprecated"):
+        ctorch.set_default_tensor_type("torch.DoubleTensor")
     assert ctorch.get_default_dtype() is ctorch.float64
+    with pytest.raises(TypeError):
+        ctorch.set_default_tensor_type(ctorch.IntTensor)
+    with pytest.raises(TypeError, match="not available"):
+        ctorch.set_default_tensor_type("torch.cuda.FloatTensor")
+    ctorch.set_default_dtype(ctorch.bfloat16)
+    assert ctorch.tensor([1.5]).dtype is ctorch.bfloat16
     ctorch.set_default_tensor_type(ctorch.FloatTensor)
     assert ctorch.get_default_dtype() is ctorch.float32
 

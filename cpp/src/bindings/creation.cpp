@@ -47,9 +47,14 @@ ScalarType dtype_from_numpy(const py::dtype& d) {
 }
 
 // torch's infer_scalar_type: plain promotion over every leaf (Python float -> default dtype).
+ScalarType infer_sequence(PyObject* o);
+
 ScalarType infer_dtype(py::handle obj) {
   PyObject* o = obj.ptr();
+  if (PyFloat_CheckExact(o)) return get_default_dtype();  // fast paths for plain Python objects
+  if (PyLong_CheckExact(o)) return kInt64;
   if (PyBool_Check(o)) return kBool;
+  if (PyList_CheckExact(o) || PyTuple_CheckExact(o)) return infer_sequence(o);
   if (is_tensor(obj)) return obj.cast<Tensor>().dtype();
   if (py::isinstance<py::array>(obj)) return dtype_from_numpy(py::reinterpret_borrow<py::array>(obj).dtype());
   if (is_numpy_scalar(obj)) return dtype_from_numpy(py::dtype::from_args(obj.attr("dtype")));
@@ -57,17 +62,22 @@ ScalarType infer_dtype(py::handle obj) {
   if (PyFloat_Check(o)) return get_default_dtype();
   if (PyComplex_Check(o)) throw TypeError("ctorch does not support complex tensors");
   if (PyUnicode_Check(o) || PyBytes_Check(o)) throw TypeError(str_cat("new(): invalid data type '", type_name(obj), "'"));
-  if (PySequence_Check(o)) {
-    py::object seq = py::reinterpret_steal<py::object>(PySequence_Fast(o, "not a sequence"));
-    if (!seq) throw py::error_already_set();
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq.ptr());
-    PyObject** items = PySequence_Fast_ITEMS(seq.ptr());
-    if (n == 0) return get_default_dtype();
-    ScalarType t = infer_dtype(items[0]);
-    for (Py_ssize_t i = 1; i < n; ++i) t = promote_types(t, infer_dtype(items[i]));
-    return t;
-  }
+  if (PySequence_Check(o)) return infer_sequence(o);
   throw Error(str_cat("Could not infer dtype of ", type_name(obj)));
+}
+
+ScalarType infer_sequence(PyObject* o) {
+  py::object seq = py::reinterpret_steal<py::object>(PySequence_Fast(o, "not a sequence"));
+  if (!seq) throw py::error_already_set();
+  Py_ssize_t n = PySequence_Fast_GET_SIZE(seq.ptr());
+  PyObject** items = PySequence_Fast_ITEMS(seq.ptr());
+  if (n == 0) return get_default_dtype();
+  ScalarType t = infer_dtype(items[0]);
+  for (Py_ssize_t i = 1; i < n; ++i) {
+    ScalarType u = infer_dtype(items[i]);
+    if (u != t) t = promote_types(t, u);
+  }
+  return t;
 }
 
 // torch's compute_sizes: follow the first element down; tensors and strings are leaves.
@@ -123,12 +133,13 @@ void store_int(char* p, ScalarType dt, PyObject* o) {
 }
 
 void store_scalar(char* p, ScalarType dt, py::handle h) {
-  if (is_numpy_scalar(h)) {  // np.bool_ / np.float32 have no __index__ / aren't floats: use Python values
+  bool plain = PyFloat_CheckExact(h.ptr()) || PyLong_CheckExact(h.ptr()) || PyBool_Check(h.ptr());
+  if (!plain && is_numpy_scalar(h)) {  // np.bool_ / np.float32 have no __index__ / aren't floats: use Python values
     py::object v = h.attr("item")();
     return store_scalar(p, dt, v);
   }
   PyObject* o = h.ptr();
-  if (is_tensor(h)) {
+  if (!plain && is_tensor(h)) {
     Tensor t = h.cast<Tensor>();
     if (t.numel() != 1) raise_py(PyExc_ValueError, "only one element tensors can be converted to Python scalars");
     Tensor dst = from_blob(p, {}, {}, dt);

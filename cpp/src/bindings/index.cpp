@@ -235,12 +235,15 @@ void setitem(Tensor& self, py::handle h, py::handle v) {
 }
 
 // ---- thin wrappers with Python's optional out= ----
-Tensor cat_py(py::handle ts, int64_t dim, OptT out) {
+// `axis` is NumPy's alias of `dim`, accepted by PyTorch too.
+Tensor cat_py(py::handle ts, int64_t dim, OptT out, std::optional<int64_t> axis) {
   auto v = tensor_list(ts, "cat");
+  if (axis) dim = *axis;
   return out ? cat_out(*out, v, dim) : cat(v, dim);
 }
-Tensor stack_py(py::handle ts, int64_t dim, OptT out) {
+Tensor stack_py(py::handle ts, int64_t dim, OptT out, std::optional<int64_t> axis) {
   auto v = tensor_list(ts, "stack");
+  if (axis) dim = *axis;
   return out ? stack_out(*out, v, dim) : stack(v, dim);
 }
 template <Tensor (*F)(const std::vector<Tensor>&)>
@@ -319,6 +322,35 @@ Tensor index_put_py(const Tensor& t, py::handle indices, const Tensor& values, b
   return index_put(t, index_list(indices), values, accumulate);
 }
 
+Scalar fill_value(const Tensor& v, const char* op) {
+  if (!v.get()->is_wrapped_number)
+    CT_CHECK(v.dim() == 0, op, " only supports a 0-dimensional value tensor, but got tensor with ", v.dim(),
+             " dimension(s).");
+  return v.item();
+}
+Tensor index_add_py(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha,
+                    OptT out) {
+  if (!out) return index_add(t, dim, index, source, alpha);
+  Tensor r = index_add(t, dim, index, source, alpha);
+  resize_out(*out, r.sizes(), "index_add");
+  return copy_(*out, r);
+}
+Tensor index_add__py(Tensor& t, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
+  return index_add_(t, dim, index, source, alpha);
+}
+Tensor index_fill_py(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& value) {
+  return index_fill(t, dim, index, fill_value(value, "index_fill_"));
+}
+Tensor index_fill__py(Tensor& t, int64_t dim, const Tensor& index, const Tensor& value) {
+  return index_fill_(t, dim, index, fill_value(value, "index_fill_"));
+}
+Tensor index_copy_py(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& source) {
+  return index_copy(t, dim, index, source);
+}
+Tensor index_copy__py(Tensor& t, int64_t dim, const Tensor& index, const Tensor& source) {
+  return index_copy_(t, dim, index, source);
+}
+
 int64_t len_py(const Tensor& t) {
   CT_CHECK_TYPE(t.dim() > 0, "len() of a 0-d tensor");
   return t.sizes()[0];
@@ -334,8 +366,8 @@ void init_index(py::module_& m, TensorClass& cls) {
   auto none = py::none();
   // joining
   for (const char* name : {"cat", "concat", "concatenate"})
-    m.def(name, &cat_py, "tensors"_a, "dim"_a = 0, py::kw_only(), "out"_a = none);
-  m.def("stack", &stack_py, "tensors"_a, "dim"_a = 0, py::kw_only(), "out"_a = none);
+    m.def(name, &cat_py, "tensors"_a, "dim"_a = 0, py::kw_only(), "out"_a = none, "axis"_a = none);
+  m.def("stack", &stack_py, "tensors"_a, "dim"_a = 0, py::kw_only(), "out"_a = none, "axis"_a = none);
   m.def("hstack", &stack_like_py<&hstack>, "tensors"_a, py::kw_only(), "out"_a = none);
   m.def("vstack", &stack_like_py<&vstack>, "tensors"_a, py::kw_only(), "out"_a = none);
   m.def("row_stack", &stack_like_py<&vstack>, "tensors"_a, py::kw_only(), "out"_a = none);
@@ -382,6 +414,17 @@ void init_index(py::module_& m, TensorClass& cls) {
   cls.def("nonzero", &nonzero_py, py::kw_only(), "out"_a = none, "as_tuple"_a = false);
   m.def("argwhere", [](const Tensor& t) { return nonzero(t); }, "input"_a);
   cls.def("argwhere", [](const Tensor& t) { return nonzero(t); });
+  // index_add / index_fill / index_copy
+  m.def("index_add", &index_add_py, "input"_a, "dim"_a, "index"_a, "source"_a, py::kw_only(), "alpha"_a = 1,
+        "out"_a = none);
+  cls.def("index_add", &index_add_py, "dim"_a, "index"_a, "source"_a, py::kw_only(), "alpha"_a = 1, "out"_a = none);
+  cls.def("index_add_", &index_add__py, "dim"_a, "index"_a, "source"_a, py::kw_only(), "alpha"_a = 1);
+  m.def("index_fill", &index_fill_py, "input"_a, "dim"_a, "index"_a, "value"_a);
+  cls.def("index_fill", &index_fill_py, "dim"_a, "index"_a, "value"_a);
+  cls.def("index_fill_", &index_fill__py, "dim"_a, "index"_a, "value"_a);
+  m.def("index_copy", &index_copy_py, "input"_a, "dim"_a, "index"_a, "source"_a);
+  cls.def("index_copy", &index_copy_py, "dim"_a, "index"_a, "source"_a);
+  cls.def("index_copy_", &index_copy__py, "dim"_a, "index"_a, "source"_a);
   // advanced indexing
   m.def("index_put", &index_put_py, "input"_a, "indices"_a, "values"_a, "accumulate"_a = false);
   cls.def("index_put", &index_put_py, "indices"_a, "values"_a, "accumulate"_a = false);

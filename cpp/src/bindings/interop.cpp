@@ -212,6 +212,9 @@ void init_interop(py::module_& m, TensorClass& cls) {
   m.def("_from_dlpack_capsule", &from_dlpack_capsule);
   m.def("_storage_bytes", &storage_bytes);
   m.def("_tensor_from_bytes", &tensor_from_bytes, "buffer"_a, "dtype"_a, "size"_a, "stride"_a, "offset"_a);
+  // Fallback accessors for the Python requires_grad placeholder (the autograd bindings win).
+  cls.def("_get_requires_grad", [](const Tensor& t) { return t.requires_grad(); });
+  cls.def("_set_requires_grad", [](Tensor& t, bool r) { t.set_requires_grad(r); });
   // t.data = other: rebinds t's storage/geometry/dtype (torch's set_data without autograd).
   cls.def("_set_data", [](Tensor& t, const Tensor& o) {
     t.get()->set_storage(o.get()->storage());

@@ -126,11 +126,4 @@ Tensor operator*(const Tensor& a, const Scalar& b) { return mul(a, b); }
 Tensor operator/(const Tensor& a, const Scalar& b) { return div(a, b); }
 Tensor operator-(const Tensor& a) { return neg(a); }
 
-// Placeholders until the autograd engine lands (issue: autograd).
-bool Tensor::requires_grad() const { return false; }
-Tensor& Tensor::set_requires_grad(bool r) {
-  if (r) throw NotImplementedError("[requires_grad] autograd is not available yet");
-  return *this;
-}
-
 }  // namespace ctorch

@@ -91,14 +91,16 @@ void scatter_kernel(TensorIter& it, const IndexGeom& g, int mode) {
   }
   CT_DISPATCH_ALL(it.dtype(0), "scatter", [&] {
     using ct = compute_t<scalar_t>;
+    const ct alpha = ct(it.scalars[0].to<scalar_t>());
     it.serial_for_each(
-        [&g, mode](char** p, const int64_t* s, int64_t n) {
+        [&g, mode, alpha](char** p, const int64_t* s, int64_t n) {
           for (int64_t i = 0; i < n; ++i) {
             const int64_t off = idxk_offset(g, p, s, i, 2);
             scalar_t* d = reinterpret_cast<scalar_t*>(p[0] + i * s[0] + off);
             const ct v = ct(*reinterpret_cast<const scalar_t*>(p[1] + i * s[1]));
             if (mode == 1) *d = scalar_t(ct(*d) + v);
-            else *d = scalar_t(ct(*d) * v);
+            else if (mode == 2) *d = scalar_t(ct(*d) * v);
+            else *d = scalar_t(ct(*d) + alpha * v);
           }
         },
         0, it.numel());
@@ -230,6 +232,17 @@ void cat_kernel(Tensor& out, const std::vector<Tensor>& ins, int64_t dim) {
   const int64_t row = out.sizes()[dim] * inner * isz;
   char* o = static_cast<char*>(out.data_ptr());
   if (row == 0 || outer == 0) return;
+  if (outer < 16) {  // few long rows (cat along dim 0): split each copy instead
+    char* dst = o;
+    for (int64_t r = 0; r < outer; ++r)
+      for (size_t i = 0; i < chunk.size(); ++i) {
+        const char* sp = src[i] + r * chunk[i];
+        parallel_for(0, chunk[i], int64_t(1) << 18,
+                     [&](int64_t b, int64_t e) { std::memcpy(dst + b, sp + b, size_t(e - b)); });
+        dst += chunk[i];
+      }
+    return;
+  }
   const int64_t grain = std::max<int64_t>(1, (int64_t(1) << 18) / row);
   parallel_for(0, outer, grain, [&](int64_t b, int64_t e) {
     for (int64_t r = b; r < e; ++r) {

@@ -30,6 +30,19 @@ inline void basic_loop(char** ptrs, const int64_t* st, int64_t n, const F& f, st
     for (int64_t i = 0; i < n; ++i) out[i] = Out(f(compute_t<In>(std::get<I>(in)[i])...));
     return;
   }
+  // tensor-op-scalar (last input broadcast with stride 0, e.g. x * 2, x.add_(1)): still vectorises.
+  constexpr size_t N = sizeof...(In);
+  if constexpr (N >= 2) {
+    bool scalar_last = st[0] == int64_t(sizeof(Out)) &&
+                       ((I + 1 == N ? st[I + 1] == 0 : st[I + 1] == int64_t(sizeof(In))) && ...);
+    if (scalar_last) {
+      Out* out = reinterpret_cast<Out*>(ptrs[0]);
+      std::tuple<const In*...> in{reinterpret_cast<const In*>(ptrs[I + 1])...};
+#pragma omp simd
+      for (int64_t i = 0; i < n; ++i) out[i] = Out(f(compute_t<In>(std::get<I>(in)[I + 1 == N ? 0 : i])...));
+      return;
+    }
+  }
   // A broadcast scalar operand (stride 0) is common: still a simple loop.
   for (int64_t i = 0; i < n; ++i)
     store<Out>(ptrs[0] + i * st[0], f(load<In>(ptrs[I + 1] + i * st[I + 1])...));

@@ -91,7 +91,10 @@ void pow_kernel(TensorIter& it) {
         double e = it.scalars[0].to_double();
         func::PowScalar<C> f{C(T(e)), 0};  // float16 rounds the exponent first, as PyTorch
         f.mode = e == 2.0 ? 1 : e == 3.0 ? 2 : e == 0.5 ? 3 : e == -0.5 ? 4 : e == -1.0 ? 5 : e == -2.0 ? 6 : 0;
-        cpu_kernel<T, T, T>(it, [f](C a, C) { return f(a); });
+        // The common modes get their own loop so the mode switch leaves the inner loop.
+        if (f.mode == 1) cpu_kernel<T, T, T>(it, [](C a, C) { return a * a; });
+        else if (f.mode == 3) cpu_kernel<T, T, T>(it, [](C a, C) { return ct_math::sqrt(a); });
+        else cpu_kernel<T, T, T>(it, [f](C a, C) { return f(a); });
         return;
       }
     }

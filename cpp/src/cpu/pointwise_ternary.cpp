@@ -6,6 +6,19 @@ namespace cpu {
 
 namespace {
 
+// Whether operand k is one value broadcast over the whole iteration (e.g. a Python number).
+bool is_constant(const TensorIter& it, int k) {
+  for (int d = 0; d < it.ndim(); ++d)
+    if (it.strides(k)[d] != 0) return false;
+  return true;
+}
+
+// Runs f(self) over operands 0 (out) and 1 (self) only; the other operands were hoisted by the caller.
+template <class T, class F>
+void first_input_kernel(TensorIter& it, const F& f) {
+  it.for_each([&](char** p, const int64_t* st, int64_t n) { basic_loop<T, T>(p, st, n, f, std::index_sequence<0>{}); });
+}
+
 // Inputs: self [, min] [, max]; scalars[0] / scalars[1] say whether min / max are present.
 void clamp_kernel(TensorIter& it) {
   bool has_min = it.scalars[0].to_bool(), has_max = it.scalars[1].to_bool();
@@ -13,6 +26,11 @@ void clamp_kernel(TensorIter& it) {
     using T = decltype(tag);
     using C = compute_t<T>;
     if constexpr (!std::is_same<T, bool>::value) {  // bool: one bound only (checked by the front end)
+      if (has_min && has_max && is_constant(it, 2) && is_constant(it, 3)) {  // clamp(x, lo, hi) with numbers
+        C lo = load<T>(it.data(2)), hi = load<T>(it.data(3));
+        first_input_kernel<T>(it, [lo, hi](C a) { return func::Clamp<C>{}(a, lo, hi); });
+        return;
+      }
       if (has_min && has_max) {
         cpu_kernel<T, T, T, T>(it, func::Clamp<C>{});
         return;

@@ -233,7 +233,7 @@ void norm_kernel(const ReduceDesc& d) {
 // ---- all / any: bool or uint8 results (both one byte of 0/1) ----
 template <class T, bool All>
 struct LogicalOp {
-  using acc_t = uint8_t;  // 0/1 (not bool: the column path keeps std::vector<acc_t>)
+  using acc_t = uint8_t;  // 0/1, branch-free
   uint8_t* out;
   acc_t init() const { return All; }
   void step(acc_t& a, compute_t<T> v, int64_t) const {

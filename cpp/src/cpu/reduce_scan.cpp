@@ -32,7 +32,7 @@ void scan_kernel(const ReduceDesc& d) {
       const int64_t L = d.outer_sizes[last], width = std::min<int64_t>(L, 1024), nb = (L + width - 1) / width;
       int64_t grain = std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, R * width));
       parallel_for(0, (d.outer_numel / L) * nb, grain, [&](int64_t b, int64_t e) {
-        std::vector<A> acc(size_t(width));
+        std::vector<A> acc(static_cast<size_t>(width));
         for (int64_t t = b; t < e; ++t) {
           const int64_t o0 = (t / nb) * L + (t % nb) * width, w = std::min(width, L - (t % nb) * width);
           const scalar_t* p = in + d.in_offset(o0);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ctorch/autograd/autograd.h"
 #include "ctorch/ops/creation.h"
 #include "ctorch/ops/shape.h"
 
@@ -278,6 +279,7 @@ bool TensorIter::is_contiguous() const {
 }
 
 void TensorIter::finish() {
+  NoGradGuard no_grad;  // internal cast-back, never part of the user's graph
   for (int i : cast_back_) copy_(user_outputs_[i], operands_[i]);
   cast_back_.clear();
 }

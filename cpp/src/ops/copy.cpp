@@ -1,4 +1,5 @@
 // copy_, contiguous, clone, dtype/device conversion, fill_.
+#include "ctorch/autograd/autograd.h"
 #include "ctorch/dispatch/registry.h"
 #include "ctorch/iter/tensor_iter.h"
 #include "ctorch/ops/creation.h"
@@ -7,7 +8,8 @@
 
 namespace ctorch {
 
-Tensor& copy_(Tensor& dst, const Tensor& src) {
+namespace {
+Tensor& copy_raw(Tensor& dst, const Tensor& src) {
   if (dst.is_same(src)) return dst;
   // Cross-device copies are the CUDA part's job (registered as the CUDA copy kernel).
   Device dev = dst.device().is_cuda() ? dst.device() : src.device();
@@ -21,33 +23,50 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   if (dst.device() != src.device()) {
     // The iterator requires one device; the CUDA copy kernel handles host<->device.
     kernel<void(Tensor&, const Tensor&)>(OpId::copy, Device(kCUDA))(dst, src);
-    dst.get()->bump_version();
     return dst;
   }
   (void)dev;
   TensorIter it(std::move(c));
   kernel<PointwiseFn>(OpId::copy, dst.device())(it);
+  return dst;
+}
+
+autograd::tensor_list pass_through(const autograd::tensor_list& g, autograd::Node&) { return {g[0]}; }
+}  // namespace
+
+Tensor& copy_(Tensor& dst, const Tensor& src) {
+  bool rec = autograd::should_record({dst, src});
+  if (rec) autograd::check_inplace(dst);
+  copy_raw(dst, src);
   dst.get()->bump_version();
+  if (rec && is_floating(dst.dtype()))
+    autograd::record_inplace("CopyBackwards", dst, {src}, [](const autograd::tensor_list& g, autograd::Node&) {
+      return autograd::tensor_list{Tensor(), g[0]};
+    }, false);
   return dst;
 }
 
 Tensor contiguous(const Tensor& t) {
   if (t.is_contiguous()) return t;
   Tensor out = empty(t.sizes(), t.options());
-  copy_(out, t);
+  copy_raw(out, t);
+  if (autograd::should_record({t})) autograd::record("CloneBackward0", {t}, {out}, pass_through, false);
   return out;
 }
 
 Tensor clone(const Tensor& t) {
   Tensor out = empty_like(t);  // torch's clone preserves dense layouts (preserve_format)
-  copy_(out, t);
+  copy_raw(out, t);
+  if (autograd::should_record({t})) autograd::record("CloneBackward0", {t}, {out}, pass_through, false);
   return out;
 }
 
 Tensor to_dtype(const Tensor& t, ScalarType dtype, bool copy) {
   if (t.dtype() == dtype && !copy) return t;
   Tensor out = empty(t.sizes(), t.options().dtype(dtype));
-  copy_(out, t);
+  copy_raw(out, t);
+  if (autograd::should_record({t}) && is_floating(dtype))
+    autograd::record("ToCopyBackward0", {t}, {out}, pass_through, false);
   return out;
 }
 
@@ -56,11 +75,14 @@ Tensor to_device(const Tensor& t, Device d, bool copy, bool non_blocking) {
   if (t.device().type == d.type && (d.index < 0 || t.device().index == d.index || t.device().is_cpu()) && !copy)
     return t;
   Tensor out = empty(t.sizes(), t.options().device(d));
-  copy_(out, t);
+  copy_raw(out, t);
+  if (autograd::should_record({t})) autograd::record("ToCopyBackward0", {t}, {out}, pass_through, false);
   return out;
 }
 
 Tensor& fill_(Tensor& t, const Scalar& v) {
+  bool rec = autograd::should_record({t});
+  if (rec) autograd::check_inplace(t);
   IterConfig c;
   c.op = "fill_";
   c.outputs = {t};
@@ -71,6 +93,10 @@ Tensor& fill_(Tensor& t, const Scalar& v) {
   it.scalars[0] = v;
   kernel<PointwiseFn>(OpId::fill, t.device())(it);
   t.get()->bump_version();
+  if (rec)
+    autograd::record_inplace("FillBackward0", t, {}, [](const autograd::tensor_list&, autograd::Node&) {
+      return autograd::tensor_list{Tensor()};
+    }, false);
   return t;
 }
 

@@ -102,6 +102,9 @@ using namespace index_detail;
     case IndexGeom::kIndexSelect: throw IndexError("index out of range in self");
     case IndexGeom::kTake:
       throw IndexError(str_cat("out of range: tried to access index ", idx, " on a tensor of ", size, " elements."));
+    case IndexGeom::kIndexCopy:
+      throw IndexError(str_cat("index_copy_(): index ", idx, " is out of bounds for dimension ", g.dims[k],
+                               " with size ", size));
     case IndexGeom::kGather:
       throw Error(str_cat("index ", idx, " is out of bounds for dimension ", g.dims[k], " with size ", size));
     default:
@@ -236,7 +239,8 @@ int idx_reduce_mode(const std::string& reduce) {
 }
 
 // Writes src (already of self's dtype, at least index's extent) into self; no version bump.
-void scatter_impl(OpId op, Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, int mode) {
+void scatter_impl(OpId op, Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, int mode,
+                  IndexGeom::Kind kind = IndexGeom::kGather, bool wrap = false, const Scalar& alpha = 1) {
   if (index.numel() == 0) return;
   const Tensor s1 = as_1d(self), i1 = as_1d(idx_long(index));
   const Tensor v1 = as_1d(src);
@@ -249,7 +253,11 @@ void scatter_impl(OpId op, Tensor& self, int64_t dim, const Tensor& index, const
   c.promote_inputs = false;
   c.check_castable = false;
   TensorIter it(std::move(c));
-  kernel<IndexKernelFn>(op, self.device())(it, idx_gather_geom(s1, dim), mode);
+  it.scalars[0] = alpha;
+  IndexGeom g = idx_gather_geom(s1, dim);
+  g.kind = kind;
+  g.wrap_negative = wrap;
+  kernel<IndexKernelFn>(op, self.device())(it, g, mode);
 }
 
 // Reductions into float16/bfloat16 accumulate in a float32 buffer, as PyTorch's CPU kernels do.
@@ -306,7 +314,98 @@ Scalar idx_fill_value(const Tensor& value) {
   return value.item();
 }
 
+// A 0/1-D index laid along `dim` of a tensor of shape `like` (size index.numel() there).
+Tensor idx_along(const Tensor& index, int64_t dim, const Shape& like) {
+  Shape v(like.size(), 1);
+  v[dim] = index.numel();
+  return expand(idx_long(index).reshape(v), like);
+}
+
+Tensor& index_add_impl(Tensor& t, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
+  dim = wrap_dim(dim, t.dim());
+  CT_CHECK_INDEX(index.dim() <= 1, "index_add_(): Index is supposed to be a vector, but got dim: ", index.dim(),
+                 " with type: ", dtype_legacy_name(index.dtype()), " and size: ", shape_str(index.sizes()));
+  CT_CHECK(index.dtype() == kInt64 || index.dtype() == kInt32,
+           "index_add_(): Expected dtype int32/int64 for index but got: ", dtype_legacy_name(index.dtype()));
+  CT_CHECK(t.dtype() == source.dtype(), "index_add_(): self (", dtype_legacy_name(t.dtype()), ") and source (",
+           dtype_legacy_name(source.dtype()), ") must have the same scalar type");
+  const Tensor s1 = as_1d(t), src1 = as_1d(source);
+  CT_CHECK(index.numel() == src1.size(dim), "index_add_(): Number of indices (", index.numel(),
+           ") should be equal to source.size(dim): (", src1.size(dim), "), for dim: ", dim);
+  bool same = src1.dim() == s1.dim();
+  for (int64_t d = 0; same && d < s1.dim(); ++d) same = d == dim || src1.sizes()[d] == s1.sizes()[d];
+  CT_CHECK(same, "source tensor shape must match self tensor shape, excluding the specified dimension. Got "
+           "self.shape = ", shape_str(t.sizes()), " source.shape = ", shape_str(source.sizes()));
+  check_no_overlap(t, source);
+  scatter_impl(OpId::scatter_add, t, dim, idx_along(index, dim, src1.sizes()), src1, 3, IndexGeom::kGather, false,
+               alpha);
+  return t;
+}
+
+Tensor& index_fill_impl(Tensor& t, int64_t dim, const Tensor& index, const Scalar& value) {
+  dim = wrap_dim(dim, t.dim());
+  CT_CHECK_INDEX(index.dtype() == kInt64, "index_fill_(): Expected dtype int64 for index.");
+  CT_CHECK(index.dim() <= 1, "Index has to be a vector/scalar");
+  check_scalar_fits(value, t.dtype());
+  Shape like = as_1d(t).sizes();
+  like[dim] = index.numel();
+  Tensor v = expand(full({}, value, TensorOptions(t.dtype()).device(t.device())), like);
+  scatter_impl(OpId::scatter, t, dim, idx_along(index, dim, like), v, 0, IndexGeom::kIndex, true);
+  return t;
+}
+
+Tensor& index_copy_impl(Tensor& t, int64_t dim, const Tensor& index, const Tensor& source) {
+  dim = wrap_dim(dim, t.dim());
+  CT_CHECK_INDEX(index.dim() <= 1, "index_copy_(): Index should have dimension 1 or 0 (got ", index.dim(), ")");
+  CT_CHECK_INDEX(source.dim() == t.dim() || source.dim() == 0 || t.dim() == 0,
+                 "index_copy_(): When source and destination are not scalars, their dimensionality must match. "
+                 "Source dimensionality (", source.dim(), "), destination dimensionality (", t.dim(), ")");
+  const Tensor s1 = as_1d(t), src1 = as_1d(source);
+  CT_CHECK_INDEX(index.numel() == src1.size(dim), "index_copy_(): Number of indices (", index.numel(),
+                 ") should be equal to source.size(dim) (", src1.size(dim), ")");
+  for (int64_t d = 0; d < s1.dim(); ++d)
+    CT_CHECK(d == dim || s1.sizes()[d] == src1.sizes()[d], "index_copy_(): Source/destination tensor must have "
+             "same slice shapes. Destination slice shape: ", s1.sizes()[d], " at dimension ", d,
+             " and source slice shape: ", src1.sizes()[d], " at dimension ", d, ".");
+  CT_CHECK(index.dtype() == kInt64, "index_copy_(): Expected a long tensor for index, but got ",
+           dtype_legacy_name(index.dtype()));
+  CT_CHECK(t.dtype() == source.dtype(), "index_copy_(): self and source expected to have the same dtype, but got "
+           "(self) ", dtype_legacy_name(t.dtype()), " and (source) ", dtype_legacy_name(source.dtype()));
+  check_no_overlap(t, source);
+  scatter_impl(OpId::scatter, t, dim, idx_along(index, dim, src1.sizes()), src1, 0, IndexGeom::kIndexCopy, false);
+  return t;
+}
+
 }  // namespace
+
+// ---- index_add / index_fill / index_copy ----
+Tensor& index_add_(Tensor& t, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
+  index_add_impl(t, dim, index, source, alpha);
+  t.get()->bump_version();
+  return t;
+}
+Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
+  Tensor out = clone_nobump(t);
+  return index_add_impl(out, dim, index, source, alpha);
+}
+Tensor& index_fill_(Tensor& t, int64_t dim, const Tensor& index, const Scalar& value) {
+  index_fill_impl(t, dim, index, value);
+  t.get()->bump_version();
+  return t;
+}
+Tensor index_fill(const Tensor& t, int64_t dim, const Tensor& index, const Scalar& value) {
+  Tensor out = clone_nobump(t);
+  return index_fill_impl(out, dim, index, value);
+}
+Tensor& index_copy_(Tensor& t, int64_t dim, const Tensor& index, const Tensor& source) {
+  index_copy_impl(t, dim, index, source);
+  t.get()->bump_version();
+  return t;
+}
+Tensor index_copy(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& source) {
+  Tensor out = clone_nobump(t);
+  return index_copy_impl(out, dim, index, source);
+}
 
 // ---- index_select / gather ----
 Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {

@@ -158,10 +158,21 @@ Tensor& index_put_impl(Tensor& self, const std::vector<std::optional<Tensor>>& i
   return self;
 }
 
+// A single bool mask over the leading dims of self, as in x[mask] (fast paths below).
+bool adv_leading_mask(const Tensor& self, const std::vector<std::optional<Tensor>>& in) {
+  if (in.empty() || !in[0] || !in[0]->defined() || in[0]->dtype() != kBool) return false;
+  for (size_t i = 1; i < in.size(); ++i)
+    if (in[i] && in[i]->defined()) return false;
+  const Tensor& m = *in[0];
+  if (m.dim() == 0 || m.dim() > self.dim()) return false;
+  return std::equal(m.sizes().begin(), m.sizes().end(), self.sizes().begin());
+}
+
 }  // namespace
 
 Tensor index(const Tensor& t, const std::vector<std::optional<Tensor>>& indices) {
   CT_CHECK_INDEX(!indices.empty(), "at least one index must be provided");
+  if (adv_leading_mask(t, indices) && indices[0]->dim() == t.dim()) return masked_select(t, *indices[0]);
   AdvIndex a = adv_make(t, indices);
   if (!a.any) return clone_nobump(t);
   if (shape_numel(a.result) == 0) return empty(a.result, t.options());
@@ -180,6 +191,14 @@ Tensor index(const Tensor& t, const std::vector<std::optional<Tensor>>& indices)
 
 Tensor& index_put_(Tensor& t, const std::vector<std::optional<Tensor>>& indices, const Tensor& values,
                    bool accumulate) {
+  if (!accumulate && values.numel() == 1 && values.dim() == 0 && values.dtype() == t.dtype() &&
+      values.device() == t.device() && adv_leading_mask(t, indices)) {
+    // x[mask] = scalar: a masked fill (mask broadcast over the trailing dims).
+    Shape ms = indices[0]->sizes();
+    ms.resize(size_t(t.dim()), 1);
+    masked_fill_(t, indices[0]->view(ms), values.item());
+    return t;
+  }
   index_put_impl(t, indices, values, accumulate);
   t.get()->bump_version();
   return t;

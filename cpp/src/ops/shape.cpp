@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <numeric>
 
+#include "ctorch/autograd/autograd.h"
 #include "ctorch/ops/creation.h"
+#include "ctorch/ops/pointwise.h"
 
 namespace ctorch {
 
@@ -14,6 +16,27 @@ Tensor make_view(const Tensor& t, Shape sizes, Shape strides, int64_t offset) {
                                            offset);
   impl->set_version_counter(t.get()->version_counter());
   return Tensor(std::move(impl));
+}
+
+// Records a view op: `fn` maps the view's gradient to the input's gradient.
+Tensor record_view(const char* name, const Tensor& in, Tensor out,
+                   std::function<Tensor(const Tensor&)> fn) {
+  if (autograd::should_record({in})) {
+    autograd::record(name, {in}, {out}, [fn](const autograd::tensor_list& g, autograd::Node&) {
+      return autograd::tensor_list{fn(g[0])};
+    }, false);
+    autograd::mark_view(out, in);
+  }
+  return out;
+}
+
+// Gradient of a view that selects part of its input: zeros with the same view filled by g.
+template <class ViewFn>
+Tensor embed_grad(const Tensor& g, const Shape& in_sizes, ViewFn view_of) {
+  Tensor gi = zeros(in_sizes, g.options());
+  Tensor region = view_of(gi);
+  copy_(region, g);
+  return gi;
 }
 
 Shape infer_size(const IntList& shape, int64_t numel) {
@@ -69,6 +92,7 @@ std::optional<Shape> view_strides(const Shape& old_sizes, const Shape& old_strid
 }
 }  // namespace
 
+// Not recorded: detach() is alias() without history.
 Tensor alias(const Tensor& t) { return make_view(t, t.sizes(), t.strides(), t.storage_offset()); }
 
 Tensor view(const Tensor& t, const IntList& shape) {
@@ -77,13 +101,19 @@ Tensor view(const Tensor& t, const IntList& shape) {
   CT_CHECK(st.has_value(),
            "view size is not compatible with input tensor's size and stride (at least one dimension spans "
            "across two contiguous subspaces). Use .reshape(...) instead.");
-  return make_view(t, s, *st, t.storage_offset());
+  Shape in = t.sizes();
+  return record_view("ViewBackward0", t, make_view(t, s, *st, t.storage_offset()),
+                     [in](const Tensor& g) { return reshape(g, in); });
 }
 
 Tensor reshape(const Tensor& t, const IntList& shape) {
   Shape s = infer_size(shape, t.numel());
   auto st = view_strides(t.sizes(), t.strides(), s);
-  if (st) return make_view(t, s, *st, t.storage_offset());
+  if (st) {
+    Shape in = t.sizes();
+    return record_view("ViewBackward0", t, make_view(t, s, *st, t.storage_offset()),
+                       [in](const Tensor& g) { return reshape(g, in); });
+  }
   return view(contiguous(t), s);
 }
 
@@ -101,7 +131,10 @@ Tensor permute(const Tensor& t, const IntList& dims) {
     sz[i] = t.sizes()[d];
     st[i] = t.strides()[d];
   }
-  return make_view(t, sz, st, t.storage_offset());
+  Shape inv(n);
+  for (int64_t i = 0; i < n; ++i) inv[wrap_dim(dims[i], n)] = i;
+  return record_view("PermuteBackward0", t, make_view(t, sz, st, t.storage_offset()),
+                     [inv](const Tensor& g) { return permute(g, inv); });
 }
 
 Tensor transpose(const Tensor& t, int64_t d0, int64_t d1) {
@@ -112,12 +145,18 @@ Tensor transpose(const Tensor& t, int64_t d0, int64_t d1) {
   Shape sz = t.sizes(), st = t.strides();
   std::swap(sz[d0], sz[d1]);
   std::swap(st[d0], st[d1]);
-  return make_view(t, sz, st, t.storage_offset());
+  return record_view("TransposeBackward0", t, make_view(t, sz, st, t.storage_offset()),
+                     [d0, d1](const Tensor& g) { return transpose(g, d0, d1); });
 }
 
 Tensor t(const Tensor& x) {
   CT_CHECK(x.dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", x.dim(), "D");
-  return x.dim() < 2 ? alias(x) : transpose(x, 0, 1);
+  Tensor r;
+  {
+    NoGradGuard ng;
+    r = x.dim() < 2 ? alias(x) : transpose(x, 0, 1);
+  }
+  return record_view("TBackward0", x, r, [](const Tensor& g) { return t(g); });
 }
 
 Tensor mT(const Tensor& x) {
@@ -149,7 +188,8 @@ Tensor expand(const Tensor& t, const IntList& shape) {
       st[i] = 0;
     }
   }
-  return make_view(t, sz, st, t.storage_offset());
+  return record_view("ExpandBackward0", t, make_view(t, sz, st, t.storage_offset()),
+                     [](const Tensor& g) { return g; });
 }
 
 Tensor narrow(const Tensor& t, int64_t dim, int64_t start, int64_t length) {
@@ -161,7 +201,7 @@ Tensor narrow(const Tensor& t, int64_t dim, int64_t start, int64_t length) {
   if (start < 0) start += size;
   CT_CHECK(length >= 0 && start <= size - length, "start (", start, ") + length (", length,
            ") exceeds dimension size (", size, ").");
-  return slice(t, dim, start, start + length, 1);
+  return slice(t, dim, start, start + length, 1);  // records SliceBackward0
 }
 
 Tensor select(const Tensor& t, int64_t dim, int64_t index) {
@@ -175,7 +215,10 @@ Tensor select(const Tensor& t, int64_t dim, int64_t index) {
   int64_t off = t.storage_offset() + index * st[dim];
   sz.erase(sz.begin() + dim);
   st.erase(st.begin() + dim);
-  return make_view(t, sz, st, off);
+  Shape in = t.sizes();
+  return record_view("SelectBackward0", t, make_view(t, sz, st, off), [in, dim, index](const Tensor& g) {
+    return embed_grad(g, in, [&](const Tensor& gi) { return select(gi, dim, index); });
+  });
 }
 
 Tensor slice(const Tensor& t, int64_t dim, std::optional<int64_t> start_o, std::optional<int64_t> end_o,
@@ -193,7 +236,10 @@ Tensor slice(const Tensor& t, int64_t dim, std::optional<int64_t> start_o, std::
   int64_t off = t.storage_offset() + start * st[dim];
   sz[dim] = (end - start + step - 1) / step;
   st[dim] *= step;
-  return make_view(t, sz, st, off);
+  Shape in = t.sizes();
+  return record_view("SliceBackward0", t, make_view(t, sz, st, off), [in, dim, start, end, step](const Tensor& g) {
+    return embed_grad(g, in, [&](const Tensor& gi) { return slice(gi, dim, start, end, step); });
+  });
 }
 
 Tensor squeeze(const Tensor& t) {
@@ -203,7 +249,9 @@ Tensor squeeze(const Tensor& t) {
       sz.push_back(t.sizes()[d]);
       st.push_back(t.strides()[d]);
     }
-  return make_view(t, sz, st, t.storage_offset());
+  Shape in = t.sizes();
+  return record_view("SqueezeBackward0", t, make_view(t, sz, st, t.storage_offset()),
+                     [in](const Tensor& g) { return reshape(g, in); });
 }
 
 Tensor squeeze(const Tensor& t, const IntList& dims) {
@@ -215,7 +263,9 @@ Tensor squeeze(const Tensor& t, const IntList& dims) {
       sz.push_back(t.sizes()[d]);
       st.push_back(t.strides()[d]);
     }
-  return make_view(t, sz, st, t.storage_offset());
+  Shape in = t.sizes();
+  return record_view(dims.size() == 1 ? "SqueezeBackward1" : "SqueezeBackward2", t,
+                     make_view(t, sz, st, t.storage_offset()), [in](const Tensor& g) { return reshape(g, in); });
 }
 
 Tensor unsqueeze(const Tensor& t, int64_t dim) {
@@ -224,7 +274,9 @@ Tensor unsqueeze(const Tensor& t, int64_t dim) {
   int64_t s = dim < t.dim() ? sz[dim] * st[dim] : 1;
   sz.insert(sz.begin() + dim, 1);
   st.insert(st.begin() + dim, s);
-  return make_view(t, sz, st, t.storage_offset());
+  Shape in = t.sizes();
+  return record_view("UnsqueezeBackward0", t, make_view(t, sz, st, t.storage_offset()),
+                     [in](const Tensor& g) { return reshape(g, in); });
 }
 
 Tensor flatten(const Tensor& t, int64_t start, int64_t end) {
@@ -266,7 +318,17 @@ Tensor as_strided(const Tensor& t, const IntList& size, const IntList& stride, s
            "setStorage: sizes ", shape_str(size), ", strides ", shape_str(stride), ", storage offset ", off,
            ", and itemsize ", itemsize(t.dtype()), " requiring a storage size of ", (need + 1) * itemsize(t.dtype()),
            " are out of bounds for storage of size ", t.get()->storage()->nbytes());
-  return make_view(t, size, stride, off);
+  Shape in = t.sizes(), ist = t.strides();
+  int64_t rel = off - t.storage_offset();
+  Shape vs(size.begin(), size.end()), vst(stride.begin(), stride.end());
+  return record_view("AsStridedBackward0", t, make_view(t, size, stride, off), [in, ist, rel, vs, vst](const Tensor& g) {
+    Tensor gi = zeros(in, g.options());
+    Tensor full = empty_strided(in, ist, g.options());
+    zero_(full);
+    copy_(as_strided(full, vs, vst, rel), g);
+    copy_(gi, full);
+    return gi;
+  });
 }
 
 Tensor diagonal(const Tensor& t, int64_t offset, int64_t d1, int64_t d2) {
@@ -291,7 +353,10 @@ Tensor diagonal(const Tensor& t, int64_t offset, int64_t d1, int64_t d2) {
     }
   sz.push_back(len);
   st.push_back(t.strides()[d1] + t.strides()[d2]);
-  return make_view(t, sz, st, off);
+  Shape in = t.sizes();
+  return record_view("DiagonalBackward0", t, make_view(t, sz, st, off), [in, offset, d1, d2](const Tensor& g) {
+    return embed_grad(g, in, [&](const Tensor& gi) { return diagonal(gi, offset, d1, d2); });
+  });
 }
 
 Tensor unfold(const Tensor& t, int64_t dim, int64_t size, int64_t step) {
@@ -311,7 +376,17 @@ Tensor unfold(const Tensor& t, int64_t dim, int64_t size, int64_t step) {
   st[dim] = old_stride * step;
   sz.push_back(size);
   st.push_back(old_stride);
-  return make_view(t, sz, st, t.storage_offset());
+  Shape in = t.sizes();
+  int64_t nwin = sz[dim];
+  return record_view("UnfoldBackward0", t, make_view(t, sz, st, t.storage_offset()), [in, dim, size, step, nwin](const Tensor& g) {
+    Tensor gi = zeros(in, g.options());
+    for (int64_t w = 0; w < nwin; ++w) {
+      Tensor region = narrow(gi, dim, w * step, size);
+      Tensor piece = movedim(select(g, dim, w), {-1}, {dim});
+      add_(region, piece, Scalar(int64_t(1)));
+    }
+    return gi;
+  });
 }
 
 Tensor movedim(const Tensor& t, const IntList& src, const IntList& dst) {

@@ -42,7 +42,15 @@ CT_MATH_2(fmod, fmodf, fmod)
 CT_MATH_2(pow, powf, pow)
 CT_MATH_2(atan2, atan2f, atan2)
 CT_MATH_2(copysign, copysignf, copysign)
-CT_HD float fma(float x, float y, float z) { return ::fmaf(x, y, z); }
+CT_HD float fma(float x, float y, float z) {
+#if defined(__CUDA_ARCH__) || defined(__FMA__)
+  return ::fmaf(x, y, z);
+#else
+  // Without FMA hardware fmaf is a libm call; the product is exact in double, so this equals
+  // fmaf except for rare double-rounding ties, and it vectorises.
+  return float(double(x) * double(y) + double(z));
+#endif
+}
 CT_HD double fma(double x, double y, double z) { return ::fma(x, y, z); }
 #undef CT_MATH_1
 #undef CT_MATH_2

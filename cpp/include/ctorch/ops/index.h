@@ -54,6 +54,13 @@ CT_API Tensor column_stack(const std::vector<Tensor>& ts);
 CT_API Tensor index_put(const Tensor& t, const std::vector<std::optional<Tensor>>& indices, const Tensor& values,
                         bool accumulate = false);
 CT_API Tensor take(const Tensor& t, const Tensor& index);
+CT_API Tensor& index_add_(Tensor& t, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha = 1);
+CT_API Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& source,
+                        const Scalar& alpha = 1);
+CT_API Tensor& index_fill_(Tensor& t, int64_t dim, const Tensor& index, const Scalar& value);
+CT_API Tensor index_fill(const Tensor& t, int64_t dim, const Tensor& index, const Scalar& value);
+CT_API Tensor& index_copy_(Tensor& t, int64_t dim, const Tensor& index, const Tensor& source);
+CT_API Tensor index_copy(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& source);
 CT_API Tensor& masked_select_out(Tensor& out, const Tensor& t, const Tensor& mask);
 CT_API Tensor& nonzero_out(Tensor& out, const Tensor& t);
 CT_API Tensor& masked_fill_out(Tensor& out, const Tensor& t, const Tensor& mask, const Scalar& value);

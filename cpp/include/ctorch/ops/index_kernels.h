@@ -24,6 +24,7 @@ struct IndexGeom {
     kGather,       // RuntimeError, same text (gather/scatter)
     kIndexSelect,  // IndexError "index out of range in self"
     kTake,         // IndexError "out of range: tried to access index 6 on a tensor of 6 elements."
+    kIndexCopy,    // IndexError "index_copy_(): index 5 is out of bounds for dimension 0 with size 3"
   };
   int n = 0;                 // number of index operands
   int64_t sizes[kMax] = {};  // size of the indexed dim
@@ -39,7 +40,8 @@ struct IndexGeom {
 // index / index_select / gather: operands (out, src restrided, idx...). `mode` is unused.
 // index_put: operands (dst restrided, values, idx...), all inputs; mode 1 = accumulate.
 // scatter / scatter_add: operands (dst restrided, src, idx), all inputs; mode: 0 assign, 1 add,
-// 2 multiply. Writes run serially so duplicate indices resolve like PyTorch's CPU kernels.
+// 2 multiply, 3 add src * it.scalars[0] (index_add_'s alpha). Writes run serially so duplicate
+// indices resolve like PyTorch's CPU kernels.
 using IndexKernelFn = void(TensorIter& it, const IndexGeom& g, int mode);
 
 // masked_fill: TensorIter over inputs (self, mask broadcast to self); value in it.scalars[0].
