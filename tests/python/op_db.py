@@ -253,6 +253,8 @@ def _clamp_scalar_samples(dtype, rng):
     for lo, hi in ((-1, 2), (-1.5, 2.5), (None, 1), (0, None), (3, -3), (True, None), (-2, 2.5)):
         yield Sample([Arg(values(rng, (3, 4), dtype))], {"min": lo, "max": hi}, desc="min=%s max=%s" % (lo, hi))
     yield Sample([Arg(values(rng, (4, 3), dtype), view=t_)], {"min": 0, "max": 1}, desc="transposed")
+    yield Sample([Arg(values(rng, (0, 3), dtype))], {"min": 0, "max": 1}, desc="empty")
+    yield Sample([Arg(values(rng, (2, 3, 70000 // 6 + 1), dtype))], {"min": -1, "max": 1}, desc="large")
     if dtype in FLOAT_DTYPES:
         yield Sample([Arg(FLOAT_SPECIALS.copy())], {"min": -1.0, "max": 1.0}, desc="specials")
         yield Sample([Arg(FLOAT_SPECIALS.copy())], {"min": float("nan")}, desc="nan bound")
@@ -488,5 +490,100 @@ INDEX_OPS = [
     OpInfo("getitem", lambda lib, x, i: x[i], _getitem_samples, exact=True, kind="index"),
 ]
 OPS += INDEX_OPS
+
+
+# ---------------------------------------------------------------- reductions (kind="reduction")
+def _reduce_samples(dims=(0, -1, (0, 1)), domain="any", dim_kw="dim"):
+    def gen(dtype, rng):
+        v = lambda shape: values(rng, shape, dtype, domain)  # noqa: E731
+        yield Sample([Arg(v((3, 4)))], desc="all dims")
+        for d in dims:
+            for k in (False, True):
+                yield Sample([Arg(v((3, 4)))], {dim_kw: d, "keepdim": k}, desc="dim=%s keepdim=%s" % (d, k))
+        yield Sample([Arg(v((4, 3)), view=t_)], {dim_kw: 1}, desc="transposed")
+        yield Sample([Arg(v((3, 8)), view=stepped(4))], {dim_kw: 0}, desc="stepped")
+        yield Sample([Arg(v(()))], {dim_kw: 0}, desc="0-dim")
+        yield Sample([Arg(v((0, 3)))], {dim_kw: 1}, desc="empty")
+        yield Sample([Arg(v((2, 3, 70000 // 6 + 1)))], {dim_kw: 2}, desc="large (parallel)")
+    return gen
+
+
+def _scan_samples(dtype, rng):
+    v = lambda shape: values(rng, shape, dtype, "small")  # noqa: E731
+    for d in (0, 1, -1):
+        yield Sample([Arg(v((3, 4)))], {"dim": d}, desc="dim=%d" % d)
+    yield Sample([Arg(v((4, 3)), view=t_)], {"dim": 0}, desc="transposed")
+    yield Sample([Arg(v(()))], {"dim": 0}, desc="0-dim")
+    yield Sample([Arg(v((0, 3)))], {"dim": 1}, desc="empty")
+
+
+def _red(name, dtypes=ALL_DTYPES, samples=None, out=True, **kw):
+    return OpInfo(name, _call(name), samples or _reduce_samples(), dtypes=dtypes, out=_out(name) if out else None,
+                  kind="reduction", **kw)
+
+
+def _with_indices(name):
+    return lambda lib, x, **k: tuple(getattr(lib, name)(x, **k)) if k else getattr(lib, name)(x)
+
+
+REDUCE_OPS = [
+    _red("sum", grad=True),
+    _red("mean", dtypes=FLOAT_DTYPES, grad=True),
+    _red("prod", samples=_reduce_samples(dims=(0, -1), domain="unit"), grad=True),
+    _red("amax", grad=True),
+    _red("amin", grad=True),
+    OpInfo("max_dim", _with_indices("max"), _reduce_samples(dims=(0, -1)), kind="reduction", grad=True),
+    OpInfo("min_dim", _with_indices("min"), _reduce_samples(dims=(0, -1)), kind="reduction", grad=True),
+    _red("argmax", dtypes=ALL_DTYPES[1:], samples=_reduce_samples(dims=(0, -1)), exact=True),
+    _red("argmin", dtypes=ALL_DTYPES[1:], samples=_reduce_samples(dims=(0, -1)), exact=True),
+    _red("var", dtypes=FLOAT_DTYPES, grad=True),
+    _red("std", dtypes=FLOAT_DTYPES, grad=True),
+    _red("norm", dtypes=FLOAT_DTYPES, grad=True),
+    _red("all", exact=True),
+    _red("any", exact=True),
+    _red("logsumexp", samples=_reduce_samples(dims=(0, -1, (0, 1))), grad=True),
+    _red("cumsum", samples=_scan_samples, grad=True),
+    _red("cumprod", samples=_scan_samples, grad=True),
+]
+OPS += REDUCE_OPS
+
+
+# ---------------------------------------------------------------- matrix products (kind="linalg")
+def _mat_samples(shapes):
+    def gen(dtype, rng):
+        for sh in shapes:
+            yield Sample([Arg(values(rng, s, dtype, "unit")) for s in sh], desc="shapes %s" % (sh,))
+        # transposed / stepped operands of the first shape
+        sh = shapes[0]
+        args = [Arg(values(rng, s, dtype, "unit")) for s in sh]
+        if len(sh[0]) == 2:
+            args[0] = Arg(values(rng, sh[0][::-1], dtype, "unit"), view=t_)
+        if len(sh[-1]) == 2:
+            args[-1] = Arg(values(rng, (sh[-1][0], 2 * sh[-1][1]), dtype, "unit"), view=stepped(sh[-1][1]))
+        yield Sample(args, desc="non-contiguous")
+    return gen
+
+
+LINALG_DTYPES = ALL_DTYPES[1:]  # bool is not implemented by torch's CPU GEMM
+LINALG_OPS = [
+    OpInfo("mm", _call("mm"), _mat_samples([((3, 4), (4, 5)), ((1, 7), (7, 1)), ((0, 3), (3, 2)), ((2, 0), (0, 3))]),
+           dtypes=LINALG_DTYPES, out=_out("mm"), kind="linalg", grad=True),
+    OpInfo("bmm", _call("bmm"), _mat_samples([((2, 3, 4), (2, 4, 5)), ((0, 2, 3), (0, 3, 1))]),
+           dtypes=LINALG_DTYPES, out=_out("bmm"), kind="linalg", grad=True),
+    OpInfo("matmul", _call("matmul"), _mat_samples([((3, 4), (4, 5)), ((4,), (4,)), ((3, 4), (4,)), ((4,), (4, 2)),
+                                                    ((2, 3, 4), (4, 5)), ((5, 1, 3, 4), (2, 4, 2))]),
+           dtypes=LINALG_DTYPES, out=_out("matmul"), kind="linalg", grad=True),
+    OpInfo("mv", _call("mv"), _mat_samples([((3, 4), (4,)), ((0, 2), (2,))]), dtypes=LINALG_DTYPES,
+           out=_out("mv"), kind="linalg", grad=True),
+    OpInfo("dot", _call("dot"), _mat_samples([((4,), (4,)), ((0,), (0,))]), dtypes=LINALG_DTYPES,
+           out=_out("dot"), kind="linalg", grad=True),
+    OpInfo("addmm", lambda lib, s, a, b, **k: lib.addmm(s, a, b, beta=0.5, alpha=2, **k),
+           _mat_samples([((3, 5), (3, 4), (4, 5)), ((5,), (3, 4), (4, 5))]), dtypes=FLOAT_DTYPES,
+           out=lambda lib, s, a, b, out=None: lib.addmm(s, a, b, beta=0.5, alpha=2, out=out), kind="linalg",
+           grad=True),
+    OpInfo("outer", _call("outer"), _mat_samples([((3,), (4,)), ((0,), (2,))]), out=_out("outer"), kind="linalg",
+           grad=True),
+]
+OPS += LINALG_OPS
 
 OPS_BY_NAME = {o.name: o for o in OPS}

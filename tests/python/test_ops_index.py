@@ -296,6 +296,9 @@ def test_nonzero(torch, dtype, shape):
     for a, b in zip(ctorch.nonzero(c, as_tuple=True), torch.nonzero(t, as_tuple=True)):
         check_same(a, b)
     assert len(c.nonzero(as_tuple=True)) == len(t.nonzero(as_tuple=True))
+    if dtype == "bool":
+        for a, b in zip(ctorch.where(c), torch.where(t)):
+            check_same(a, b)
     check_same(ctorch.argwhere(c), torch.argwhere(t))
 
 

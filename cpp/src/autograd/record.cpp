@@ -199,7 +199,8 @@ void record_inplace(const char* name, Tensor& self, const tensor_list& others, F
   auto view_fn = [geo, bsizes, bstrides](const tensor_list& g, Node&) -> tensor_list {
     Tensor gb = zeros(bsizes, g[0].options());
     Tensor full = like_base(gb, bsizes, bstrides);
-    copy_(region_of(full, geo), g[0]);
+    Tensor region = region_of(full, geo);
+    copy_(region, g[0]);
     return {full};
   };
   bool keep_view = m->is_view;

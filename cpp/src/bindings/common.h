@@ -29,6 +29,7 @@ void init_reduce(py::module_& m, TensorClass& cls);
 void init_linalg(py::module_& m, TensorClass& cls);
 void init_index(py::module_& m, TensorClass& cls);
 void init_random(py::module_& m, TensorClass& cls);
+void init_autograd(py::module_& m, TensorClass& cls);
 
 }  // namespace py_bind
 }  // namespace ctorch

@@ -412,6 +412,9 @@ void init_index(py::module_& m, TensorClass& cls) {
   cls.def("masked_select", &masked_select_py, "mask"_a, py::kw_only(), "out"_a = none);
   m.def("nonzero", &nonzero_py, "input"_a, py::kw_only(), "out"_a = none, "as_tuple"_a = false);
   cls.def("nonzero", &nonzero_py, py::kw_only(), "out"_a = none, "as_tuple"_a = false);
+  // where(condition) == nonzero(condition, as_tuple=True); pybind11 chains this as an overload
+  // after the 3-argument where bound by init_pointwise.
+  m.def("where", [](const Tensor& c) { return to_tuple(nonzero_tuple(c)); }, "condition"_a);
   m.def("argwhere", [](const Tensor& t) { return nonzero(t); }, "input"_a);
   cls.def("argwhere", [](const Tensor& t) { return nonzero(t); });
   // index_add / index_fill / index_copy

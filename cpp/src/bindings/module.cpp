@@ -108,4 +108,5 @@ PYBIND11_MODULE(_C, m) {
   init_linalg(m, cls);
   init_index(m, cls);
   init_random(m, cls);
+  init_autograd(m, cls);
 }

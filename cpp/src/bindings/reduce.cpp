@@ -220,7 +220,8 @@ Tensor norm_m(const Tensor& x, py::object p, py::object dim, bool keepdim, OptD 
 template <bool All>
 Tensor logical_py(const Tensor& x, py::object dim, bool keepdim, OptT out) {
   auto d = opt_dims(dim, All ? "all" : "any");
-  Tensor r = d ? (All ? all_dims(x, *d, keepdim) : any_dims(x, *d, keepdim)) : (All ? all(x) : any(x));
+  Tensor r = d ? (All ? all_dims(x, *d, keepdim) : any_dims(x, *d, keepdim))
+              : (All ? all(x, {}, keepdim) : any(x, {}, keepdim));
   if (!out) return r;
   CT_CHECK(out->dtype() == kBool || out->dtype() == kUInt8, All ? "all" : "any",
            " only supports bool tensor for result, got: ", dtype_legacy_name(out->dtype()));

@@ -8,6 +8,7 @@ namespace {
 
 // Whether operand k is one value broadcast over the whole iteration (e.g. a Python number).
 bool is_constant(const TensorIter& it, int k) {
+  if (it.numel() == 0) return false;
   for (int d = 0; d < it.ndim(); ++d)
     if (it.strides(k)[d] != 0) return false;
   return true;

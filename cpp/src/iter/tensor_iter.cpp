@@ -151,7 +151,7 @@ void TensorIter::allocate_outputs(const IterConfig& cfg) {
   const int nd = int(full_shape_.size());
   std::vector<Shape> bstrides;  // element strides aligned to full_shape_ (0 where broadcast)
   for (size_t k = noutputs_; k < operands_.size() + 0; ++k) {
-    const Tensor& t = operands_[k];
+    const Tensor& t = cfg.inputs[k - noutputs_];  // original layout (dtype conversion copies are dense)
     Shape s(nd, 0);
     if (t.defined()) {
       int off = nd - int(t.dim());

@@ -325,7 +325,8 @@ Tensor as_strided(const Tensor& t, const IntList& size, const IntList& stride, s
     Tensor gi = zeros(in, g.options());
     Tensor full = empty_strided(in, ist, g.options());
     zero_(full);
-    copy_(as_strided(full, vs, vst, rel), g);
+    Tensor region = as_strided(full, vs, vst, rel);
+    copy_(region, g);
     copy_(gi, full);
     return gi;
   });

@@ -95,6 +95,7 @@ template <class T> struct Abs {
 template <class T> struct Sign {
   CT_HD T operator()(T a) const {
     if constexpr (kIsBool<T>) return a;
+    else if constexpr (std::is_unsigned<T>::value) return T(a != 0);
     else return T(int(T(0) < a) - int(a < T(0)));
   }
 };
@@ -118,7 +119,12 @@ template <class T> struct Frac { CT_HD T operator()(T a) const { return a - ct_m
 
 // relu keeps NaN and -0. (clamp_min(a, 0) semantics).
 CT_TYPESET(Relu, NoBool)
-template <class T> struct Relu { CT_HD T operator()(T a) const { return a < T(0) ? T(0) : a; } };
+template <class T> struct Relu {
+  CT_HD T operator()(T a) const {
+    if constexpr (std::is_unsigned<T>::value) return a;
+    else return a < T(0) ? T(0) : a;
+  }
+};
 
 CT_TYPESET(BitwiseNot, Integral)
 template <class T> struct BitwiseNot {

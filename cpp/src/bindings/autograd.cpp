@@ -1,0 +1,265 @@
+// Autograd bindings: Tensor's autograd properties, backward/grad, grad mode, hooks, graph nodes,
+// and PyNode (the node behind a Python autograd.Function).
+#include "common.h"
+#include "ctorch/autograd/autograd.h"
+
+namespace ctorch {
+namespace py_bind {
+
+using autograd::AutogradMeta;
+using autograd::Node;
+using autograd::tensor_list;
+
+namespace {
+
+// Hooks can be removed through the handle Tensor.register_hook returns.
+struct HookHandle {
+  std::shared_ptr<bool> alive = std::make_shared<bool>(true);
+  void remove() { *alive = false; }
+};
+
+autograd::GradHook make_hook(py::function fn, std::shared_ptr<bool> alive) {
+  auto holder = std::make_shared<py::object>(std::move(fn));
+  return [holder, alive](const Tensor& g) -> Tensor {
+    if (!*alive) return Tensor();
+    py::gil_scoped_acquire gil;
+    py::object r = (*holder)(g);
+    if (r.is_none()) return Tensor();
+    return r.cast<Tensor>();
+  };
+}
+
+// The backward node of a Python autograd.Function: calls ctx's backward with the GIL held.
+struct PyNode : Node {
+  PyNode(py::object ctx, std::string name, std::vector<int> tensor_pos, int nargs, bool materialize)
+      : ctx_(std::move(ctx)), name_(std::move(name)), tensor_pos_(std::move(tensor_pos)), nargs_(nargs),
+        materialize_(materialize) {}
+  ~PyNode() override {
+    py::gil_scoped_acquire gil;
+    ctx_ = py::object();
+  }
+  std::string name() const override { return name_; }
+  bool materialize_grads() const override { return materialize_; }
+  void release_variables() override {
+    py::gil_scoped_acquire gil;
+    if (ctx_) ctx_.attr("_release")();
+  }
+  tensor_list apply(tensor_list&& grads) override {
+    py::gil_scoped_acquire gil;
+    py::tuple args(grads.size() + 1);
+    args[0] = ctx_;
+    for (size_t i = 0; i < grads.size(); ++i) args[i + 1] = grads[i].defined() ? py::cast(grads[i]) : py::none();
+    py::object res = ctx_.attr("_backward_impl")(*args);
+    py::tuple rt = py::isinstance<py::tuple>(res) ? res.cast<py::tuple>() : py::make_tuple(res);
+    // Extra trailing Nones are allowed, as in PyTorch.
+    size_t n = rt.size();
+    while (n > size_t(nargs_) && rt[n - 1].is_none()) --n;
+    CT_CHECK(n == size_t(nargs_), "function ", name_, " returned an incorrect number of gradients (expected ",
+             nargs_, ", got ", rt.size(), ")");
+    tensor_list out;
+    for (int p : tensor_pos_) {
+      py::object g = rt[p];
+      out.push_back(g.is_none() ? Tensor() : g.cast<Tensor>());
+    }
+    return out;
+  }
+  py::object ctx_;
+  std::string name_;
+  std::vector<int> tensor_pos_;
+  int nargs_;
+  bool materialize_;
+};
+
+Tensor get_grad(const Tensor& t) {
+  AutogradMeta* m = autograd::meta(t);
+  return m ? m->grad : Tensor();
+}
+
+void retain_grad(const Tensor& t) {
+  AutogradMeta* m = autograd::meta(t);
+  CT_CHECK(t.requires_grad(), "can't retain_grad on Tensor that has requires_grad=False");
+  if (!m->grad_fn || m->retains_grad) return;  // leaves always keep .grad
+  m->retains_grad = true;
+  std::weak_ptr<TensorImpl> weak = t.impl();
+  m->grad_fn->tensor_hooks[m->output_nr].push_back([weak](const Tensor& g) -> Tensor {
+    auto impl = weak.lock();
+    if (!impl) return Tensor();
+    AutogradMeta& mm = autograd::materialize_meta(Tensor(impl));
+    mm.grad = mm.grad.defined() ? add(mm.grad, g) : (GradMode::is_enabled() ? g : clone(g));
+    return Tensor();
+  });
+}
+
+}  // namespace
+
+void init_autograd(py::module_& m, TensorClass& cls) {
+  py::class_<Node, std::shared_ptr<Node>>(m, "Node")
+      .def("name", &Node::name)
+      .def_property_readonly("next_functions", [](const Node& n) {
+        py::list l;
+        for (auto& e : n.next_edges) l.append(py::make_tuple(e.fn ? py::cast(e.fn) : py::none(), e.input_nr));
+        return py::tuple(l);
+      })
+      .def_property_readonly("_sequence_nr", [](const Node& n) { return n.sequence_nr; })
+      .def("_register_hook_dict", [](Node&, py::object) {})
+      .def_property_readonly("variable", [](const Node& n) -> py::object {
+        auto* acc = dynamic_cast<const autograd::AccumulateGrad*>(&n);
+        if (!acc) throw py::attribute_error("'Node' object has no attribute 'variable'");
+        auto impl = acc->variable.lock();
+        return impl ? py::cast(Tensor(impl)) : py::none();
+      })
+      .def("__repr__", [](const Node& n) {
+        return str_cat("<", n.name(), " object at ", static_cast<const void*>(&n), ">");
+      })
+      .def("__call__", [](Node& n, py::args a) {
+        tensor_list g;
+        for (auto h : a) g.push_back(h.is_none() ? Tensor() : h.cast<Tensor>());
+        return n.apply(std::move(g));
+      });
+
+  py::class_<HookHandle>(m, "_HookHandle").def("remove", &HookHandle::remove);
+
+  py::class_<autograd::SavedTensor>(m, "_SavedTensor")
+      .def("unpack", [](const autograd::SavedTensor& s) { return s.unpack(); });
+
+  cls.def_property("requires_grad", [](const Tensor& t) { return t.requires_grad(); },
+                   [](Tensor& t, bool r) { t.set_requires_grad(r); })
+      .def("requires_grad_", [](Tensor& t, bool r) -> Tensor& { return t.set_requires_grad(r); },
+           "requires_grad"_a = true)
+      .def_property("grad", &get_grad, [](Tensor& t, py::object g) {
+        auto& m = autograd::materialize_meta(t);
+        if (g.is_none()) {
+          m.grad = Tensor();
+          return;
+        }
+        Tensor gt = g.cast<Tensor>();
+        CT_CHECK(gt.sizes() == t.sizes(), "assigned grad has data of a different size");
+        CT_CHECK(gt.dtype() == t.dtype(), "assigned grad has data of a different type");
+        m.grad = gt;
+      })
+      .def_property("_grad", &get_grad, [](Tensor& t, py::object g) {
+        autograd::materialize_meta(t).grad = g.is_none() ? Tensor() : g.cast<Tensor>();
+      })
+      .def_property_readonly("grad_fn", [](const Tensor& t) -> std::shared_ptr<Node> {
+        AutogradMeta* m = autograd::meta(t);
+        return m ? m->grad_fn : nullptr;
+      })
+      .def_property_readonly("is_leaf", [](const Tensor& t) {
+        AutogradMeta* m = autograd::meta(t);
+        return !(m && m->grad_fn);
+      })
+      .def_property_readonly("output_nr", [](const Tensor& t) {
+        AutogradMeta* m = autograd::meta(t);
+        return m ? m->output_nr : 0u;
+      })
+      .def_property_readonly("retains_grad", [](const Tensor& t) {
+        AutogradMeta* m = autograd::meta(t);
+        return m && m->retains_grad;
+      })
+      .def_property_readonly("_base", [](const Tensor& t) {
+        AutogradMeta* m = autograd::meta(t);
+        return m && m->is_view ? m->base : Tensor();
+      })
+      .def_property_readonly("_is_view", [](const Tensor& t) {
+        AutogradMeta* m = autograd::meta(t);
+        return m && m->is_view;
+      })
+      .def("detach", [](const Tensor& t) { return alias(t); })
+      .def("detach_", [](Tensor& t) -> Tensor& {
+        AutogradMeta* m = autograd::meta(t);
+        if (m) {
+          CT_CHECK(!m->is_view, "Can't detach views in-place. Use detach() instead.");
+          m->grad_fn.reset();
+          m->requires_grad = false;
+          m->output_nr = 0;
+        }
+        return t;
+      })
+      .def("retain_grad", &retain_grad)
+      .def("register_hook", [](Tensor& t, py::function fn) {
+        CT_CHECK(t.requires_grad(), "cannot register a hook on a tensor that doesn't require gradient");
+        HookHandle h;
+        AutogradMeta& m = autograd::materialize_meta(t);
+        if (m.grad_fn) m.grad_fn->tensor_hooks[m.output_nr].push_back(make_hook(fn, h.alive));
+        else m.leaf_hooks.push_back(make_hook(fn, h.alive));
+        return h;
+      });
+
+  m.def("_autograd_backward", [](const tensor_list& outs, std::vector<std::optional<Tensor>> grads,
+                                 std::optional<bool> retain, bool create, const tensor_list& inputs) {
+    tensor_list g;
+    for (auto& x : grads) g.push_back(x ? *x : Tensor());
+    autograd::backward(outs, g, retain, create, inputs);
+  });
+  m.def("_autograd_grad", [](const tensor_list& outs, const tensor_list& inputs,
+                             std::vector<std::optional<Tensor>> grads, std::optional<bool> retain, bool create,
+                             bool allow_unused) {
+    tensor_list g;
+    for (auto& x : grads) g.push_back(x ? *x : Tensor());
+    tensor_list r = autograd::grad(outs, inputs, g, retain, create, allow_unused);
+    py::list out;
+    for (auto& t : r) out.append(t.defined() ? py::cast(t) : py::none());
+    return py::tuple(out);
+  });
+  m.def("is_grad_enabled", [] { return GradMode::is_enabled(); });
+  m.def("_set_grad_enabled", [](bool e) { GradMode::set_enabled(e); });
+  m.def("is_inference_mode_enabled", [] { return InferenceMode::is_enabled(); });
+  m.def("_set_inference_mode", [](bool e) { InferenceMode::set_enabled(e); });
+  m.def("_set_anomaly_enabled", [](bool e, bool check_nan) { autograd::set_anomaly_mode(e, check_nan); },
+        "enabled"_a, "check_nan"_a = true);
+  m.def("_is_anomaly_enabled", [] { return autograd::anomaly_mode_enabled(); });
+  m.def("_is_anomaly_check_nan_enabled", [] { return autograd::anomaly_check_nan(); });
+  m.def("_set_anomaly_trace_provider", [](py::object fn) {
+    if (fn.is_none()) {
+      autograd::anomaly_trace_provider() = nullptr;
+      return;
+    }
+    auto holder = std::make_shared<py::object>(fn);
+    autograd::anomaly_trace_provider() = [holder]() {
+      py::gil_scoped_acquire gil;
+      return (*holder)().cast<std::string>();
+    };
+  });
+
+  // autograd.Function support: ctx is a Python object with _backward_impl(ctx, *grads) and _release().
+  m.def("_function_record", [](py::object ctx, const std::string& name, py::tuple args, py::object outputs,
+                               py::list dirty, py::list non_diff, bool materialize) {
+    std::vector<int> pos;
+    tensor_list inputs;
+    for (size_t i = 0; i < args.size(); ++i)
+      if (py::isinstance<TensorImpl>(args[i])) {
+        pos.push_back(int(i));
+        inputs.push_back(args[i].cast<Tensor>());
+      }
+    auto node = std::make_shared<PyNode>(ctx, name, pos, int(args.size()), materialize);
+    bool single = !py::isinstance<py::tuple>(outputs);
+    py::tuple outs = single ? py::make_tuple(outputs) : outputs.cast<py::tuple>();
+    tensor_list out_ts;
+    py::list result;
+    for (size_t i = 0; i < outs.size(); ++i) {
+      if (!py::isinstance<TensorImpl>(outs[i])) {
+        out_ts.push_back(Tensor());
+        result.append(outs[i]);
+        continue;
+      }
+      Tensor o = outs[i].cast<Tensor>();
+      bool is_dirty = false, is_nd = false;
+      for (auto d : dirty) is_dirty |= d.is(outs[i]);
+      for (auto d : non_diff) is_nd |= d.is(outs[i]);
+      bool is_input = false;
+      for (auto& in : inputs) is_input |= in.is_same(o);
+      if (is_dirty) autograd::check_inplace(o);
+      else if (is_input) o = alias(o);  // an input returned as-is becomes a new (viewing) output
+      out_ts.push_back(is_nd ? Tensor() : o);
+      result.append(py::cast(o));
+    }
+    autograd::set_history(node, inputs, out_ts);
+    for (size_t i = 0; i < out_ts.size(); ++i)
+      if (out_ts[i].defined() && !is_floating(out_ts[i].dtype())) out_ts[i] = Tensor();
+    return single ? result[0] : py::object(py::tuple(result));
+  });
+  m.def("_save_tensor", [](const Tensor& t, bool is_output) { return autograd::SavedTensor(t, is_output); });
+}
+
+}  // namespace py_bind
+}  // namespace ctorch
