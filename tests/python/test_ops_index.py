@@ -473,3 +473,52 @@ def test_index_add_fill_copy_errors(torch):
     check_same(z.index_fill(0, ctorch.tensor([0]), 2.5), tz.index_fill(0, torch.tensor([0]), 2.5))
     check_same(z.index_add(0, ctorch.tensor([0]), ctorch.tensor(2.0)), tz.index_add(0, torch.tensor([0]), torch.tensor(2.0)))
     check_same(z.index_copy(0, ctorch.tensor([0]), ctorch.tensor(2.0)), tz.index_copy(0, torch.tensor([0]), torch.tensor(2.0)))
+
+
+# ------------------------------------------------------------------ op_db rows (kind="index")
+def _opdb_make(lib, arg, dtype):
+    if arg.scalar:
+        return np.asarray(arg.data).item()
+    dt = arg.dtype or dtype
+    a = np.ascontiguousarray(np.asarray(arg.data))
+    if lib is ctorch:
+        t = ctorch.empty(a.shape, dtype=getattr(ctorch, dt))
+        t.copy_(ctorch.from_numpy(a.copy()))
+    else:
+        t = lib.from_numpy(a.copy()).to(getattr(lib, dt))
+    return arg.view(t) if arg.view else t
+
+
+def _opdb_cases():
+    import op_db
+    for info in op_db.INDEX_OPS:
+        for dt in info.dtypes:
+            yield pytest.param(info, dt, id="%s-%s" % (info.name, dt))
+
+
+@pytest.mark.parametrize("info,dtype", list(_opdb_cases()))
+def test_op_db_rows(torch, info, dtype):
+    for sample in info.samples(dtype, np.random.default_rng(0)):
+        for variant, fn in (("op", info.op), ("inplace", info.inplace), ("out", info.out)):
+            if fn is None or info.skipped(variant, dtype):
+                continue
+            ca = [_opdb_make(ctorch, a, dtype) for a in sample.args]
+            ta = [_opdb_make(torch, a, dtype) for a in sample.args]
+            kw = dict(sample.kwargs)
+            if variant == "out":
+                def run(lib, args, fn=fn):
+                    ref = info.op(lib, *args, **kw)
+                    out = lib.empty(0, dtype=ref.dtype)
+                    r = fn(lib, *args, out=out, **kw)
+                    assert r is out
+                    return out
+            else:
+                def run(lib, args, fn=fn):
+                    return fn(lib, *args, **kw)
+            rc, rt = same_outcome(lambda: run(ctorch, ca), lambda: run(torch, ta))
+            if rt is None:
+                continue
+            check_same(rc, rt)
+            if variant == "inplace":
+                assert rc is ca[0]
+                check_same(ca[0], ta[0])

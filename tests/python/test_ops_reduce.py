@@ -301,6 +301,7 @@ def test_method_forms_and_overloads(torch):
         lambda lib, x: x.amax(), lambda lib, x: x.amax((0, 1), True), lambda lib, x: x.amin(dim=[]),
         lambda lib, x: x.all(), lambda lib, x: x.all(1), lambda lib, x: x.any(dim=(0, 2)),
         lambda lib, x: x.all(dim=()), lambda lib, x: lib.any(x, dim=[], keepdim=True),
+        lambda lib, x: lib.all(x, keepdim=True), lambda lib, x: lib.sum(x, None, True),
         lambda lib, x: x.logsumexp((0, 1)), lambda lib, x: x.logsumexp(dim=1, keepdim=True),
         lambda lib, x: x.cumsum(1, dtype=lib.float64), lambda lib, x: x.cumprod(dim=0),
         lambda lib, x: x.prod(), lambda lib, x: x.prod(1, True), lambda lib, x: x.prod(dtype=lib.float64),
@@ -376,3 +377,22 @@ def test_errors(torch):
 def test_to_torch_roundtrip_bf16(torch):
     c = ctorch.from_numpy(np.array([1.5, 2.25], dtype=np.float32)).to(ctorch.bfloat16)
     assert to_torch(torch, c.sum()).item() == 3.75
+
+
+def test_high_rank_and_broadcast_inputs(torch):
+    """More dims than a kernel description holds (copy fallback) and stride-0 (expanded) inputs."""
+    rng = np.random.default_rng(8)
+    arr = rng.uniform(-1, 1, (2, 3, 2, 3, 2, 3, 2, 3, 2, 3)).astype(np.float32)
+    perm = (9, 0, 8, 1, 7, 2, 6, 3, 5, 4)
+    c, t = pair(torch, arr, "float32", lambda x: x.permute(*perm))
+    for d in (4, (1, 5), -1, None):
+        both(torch, lambda lib, x: lib.sum(x, d) if d is not None else lib.sum(x), [c], [t], rtol=1e-5, atol=1e-5)
+        both(torch, lambda lib, x: lib.amax(x, d) if d is not None else lib.amax(x), [c], [t])
+    for d in (0, 4, 9):
+        both(torch, lambda lib, x: lib.cumsum(x, d), [c], [t], rtol=1e-5, atol=1e-5)
+        both(torch, lambda lib, x: tuple(lib.max(x, d)), [c], [t])
+    c, t = pair(torch, rng.uniform(-1, 1, (1, 7)).astype(np.float32), "float32", lambda x: x.expand(5, 7))
+    for d in (0, 1, (0, 1)):
+        both(torch, lambda lib, x: lib.sum(x, d), [c], [t], rtol=1e-5, atol=1e-5)
+        both(torch, lambda lib, x: lib.var(x, d), [c], [t], rtol=1e-5, atol=1e-5)
+    both(torch, lambda lib, x: lib.cumsum(x, 0), [c], [t])

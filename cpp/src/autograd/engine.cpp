@@ -46,9 +46,7 @@ void check_nan(const Node& fn, const tensor_list& outs) {
     const Tensor& g = outs[i];
     if (!g.defined() || !is_floating(g.dtype())) continue;
     if (any(isnan(g)).item<bool>()) {
-      std::string msg = str_cat("Function '", fn.name(), "' returned nan values in its ", i, "th output.");
-      if (!fn.anomaly_trace.empty()) msg += "\n\nTraceback of forward call that caused the error:\n" + fn.anomaly_trace;
-      throw Error(msg);
+      throw Error(str_cat("Function '", fn.name(), "' returned nan values in its ", i, "th output."));
     }
   }
 }
@@ -177,9 +175,19 @@ tensor_list run(const tensor_list& roots, const tensor_list& root_grads, bool ke
             if (!in[i].defined() && i < n->input_metadata.size())
               in[i] = zeros(n->input_metadata[i].shape,
                             TensorOptions().dtype(n->input_metadata[i].dtype).device(n->input_metadata[i].device));
-        out = n->apply(std::move(in));
+        if (anomaly_mode_enabled()) {
+          // PyTorch reports the forward trace of the failing node as a warning, then rethrows.
+          try {
+            out = n->apply(std::move(in));
+            if (anomaly_check_nan()) check_nan(*n, out);
+          } catch (...) {
+            if (anomaly_error_reporter()) anomaly_error_reporter()(n->name(), n->anomaly_trace);
+            throw;
+          }
+        } else {
+          out = n->apply(std::move(in));
+        }
         executed.push_back(n);
-        if (anomaly_mode_enabled() && anomaly_check_nan()) check_nan(*n, out);
         if (!is_acc)
           CT_CHECK(out.size() == n->next_edges.size(), "function ", n->name(),
                    " returned an incorrect number of gradients (expected ", n->next_edges.size(), ", got ",

@@ -130,8 +130,12 @@ Tensor SavedTensor::unpack(const std::shared_ptr<Node>& owner) const {
     throw Error(str_cat("one of the variables needed for gradient computation has been modified by an inplace "
                         "operation: [", data_.toString().substr(1, data_.toString().size() - 2), "]", producer,
                         " is at version ", now, "; expected version ", version_,
-                        " instead. Hint: enable anomaly detection to find the operation that failed to compute its "
-                        "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."));
+                        " instead. ",
+                        anomaly_mode_enabled()
+                            ? "Hint: the backtrace further above shows the operation that failed to compute its "
+                              "gradient. The variable in question was changed in there or anywhere later. Good luck!"
+                            : "Hint: enable anomaly detection to find the operation that failed to compute its "
+                              "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."));
   }
   if (!is_output_) return original_;
   if (!owner || !GradMode::is_enabled()) return data_;

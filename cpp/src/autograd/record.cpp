@@ -46,6 +46,10 @@ std::function<std::string()>& anomaly_trace_provider() {
   static std::function<std::string()> f;
   return f;
 }
+std::function<void(const std::string&, const std::string&)>& anomaly_error_reporter() {
+  static std::function<void(const std::string&, const std::string&)> f;
+  return f;
+}
 
 AutogradMeta* meta(const Tensor& t) { return t.defined() ? t.get()->autograd_meta.get() : nullptr; }
 

@@ -48,7 +48,11 @@ struct PyNode : Node {
     py::gil_scoped_acquire gil;
     py::tuple args(grads.size() + 1);
     args[0] = ctx_;
-    for (size_t i = 0; i < grads.size(); ++i) args[i + 1] = grads[i].defined() ? py::cast(grads[i]) : py::none();
+    for (size_t i = 0; i < grads.size(); ++i) {
+      // Non-tensor forward outputs always get None (the engine would materialise a bogus zero).
+      bool tensor_out = i < out_is_tensor_.size() && out_is_tensor_[i];
+      args[i + 1] = tensor_out && grads[i].defined() ? py::cast(grads[i]) : py::none();
+    }
     py::object res = ctx_.attr("_backward_impl")(*args);
     py::tuple rt = py::isinstance<py::tuple>(res) ? res.cast<py::tuple>() : py::make_tuple(res);
     // Extra trailing Nones are allowed, as in PyTorch.
@@ -59,6 +63,9 @@ struct PyNode : Node {
     tensor_list out;
     for (int p : tensor_pos_) {
       py::object g = rt[p];
+      if (!g.is_none() && !py::isinstance<TensorImpl>(g))
+        throw Error(str_cat("expected Variable or None (got ", std::string(py::str(py::type::handle_of(g).attr("__name__"))),
+                            ")"));
       out.push_back(g.is_none() ? Tensor() : g.cast<Tensor>());
     }
     return out;
@@ -68,6 +75,30 @@ struct PyNode : Node {
   std::vector<int> tensor_pos_;
   int nargs_;
   bool materialize_;
+  std::vector<bool> out_is_tensor_;
+};
+
+// A Python autograd.Function's grad_fn is its ctx object (as in PyTorch); other nodes are _C.Node.
+py::object node_to_py(const std::shared_ptr<Node>& n) {
+  if (!n) return py::none();
+  if (auto* pn = dynamic_cast<PyNode*>(n.get())) return pn->ctx_;
+  return py::cast(n);
+}
+
+py::tuple next_functions(const Node& n) {
+  py::list l;
+  for (auto& e : n.next_edges) l.append(py::make_tuple(node_to_py(e.fn), e.input_nr));
+  return py::tuple(l);
+}
+
+// ctx -> its node without a reference cycle (the node owns ctx).
+struct WeakNode {
+  std::weak_ptr<Node> node;
+  std::shared_ptr<Node> lock() const {
+    auto n = node.lock();
+    CT_CHECK(n, "the autograd graph node of this Function has been freed");
+    return n;
+  }
 };
 
 Tensor get_grad(const Tensor& t) {
@@ -95,11 +126,7 @@ void retain_grad(const Tensor& t) {
 void init_autograd(py::module_& m, TensorClass& cls) {
   py::class_<Node, std::shared_ptr<Node>>(m, "Node")
       .def("name", &Node::name)
-      .def_property_readonly("next_functions", [](const Node& n) {
-        py::list l;
-        for (auto& e : n.next_edges) l.append(py::make_tuple(e.fn ? py::cast(e.fn) : py::none(), e.input_nr));
-        return py::tuple(l);
-      })
+      .def_property_readonly("next_functions", &next_functions)
       .def_property_readonly("_sequence_nr", [](const Node& n) { return n.sequence_nr; })
       .def("_register_hook_dict", [](Node&, py::object) {})
       .def_property_readonly("variable", [](const Node& n) -> py::object {
@@ -119,13 +146,28 @@ void init_autograd(py::module_& m, TensorClass& cls) {
 
   py::class_<HookHandle>(m, "_HookHandle").def("remove", &HookHandle::remove);
 
+  py::class_<WeakNode>(m, "_WeakNode")
+      .def_property_readonly("next_functions", [](const WeakNode& w) { return next_functions(*w.lock()); })
+      .def_property_readonly("_sequence_nr", [](const WeakNode& w) { return w.lock()->sequence_nr; })
+      .def_property_readonly("alive", [](const WeakNode& w) { return !w.node.expired(); })
+      .def("__call__", [](const WeakNode& w, py::args a) {
+        tensor_list g;
+        for (auto h : a) g.push_back(h.is_none() ? Tensor() : h.cast<Tensor>());
+        return w.lock()->apply(std::move(g));
+      });
+
+  // Saved outputs are relinked to `owner` (the Function's node) on unpack, for double backward.
   py::class_<autograd::SavedTensor>(m, "_SavedTensor")
-      .def("unpack", [](const autograd::SavedTensor& s) { return s.unpack(); });
+      .def("unpack", [](const autograd::SavedTensor& s, const WeakNode* owner) {
+        return s.unpack(owner ? owner->node.lock() : nullptr);
+      }, "owner"_a = nullptr);
 
   cls.def_property("requires_grad", [](const Tensor& t) { return t.requires_grad(); },
                    [](Tensor& t, bool r) { t.set_requires_grad(r); })
-      .def("requires_grad_", [](Tensor& t, bool r) -> Tensor& { return t.set_requires_grad(r); },
-           "requires_grad"_a = true)
+      .def("requires_grad_", [](Tensor& t, bool r) -> Tensor& {
+        CT_CHECK(!r || is_floating(t.dtype()), "only Tensors of floating point dtype can require gradients");
+        return t.set_requires_grad(r);
+      }, "requires_grad"_a = true)
       .def_property("grad", &get_grad, [](Tensor& t, py::object g) {
         auto& m = autograd::materialize_meta(t);
         if (g.is_none()) {
@@ -140,9 +182,9 @@ void init_autograd(py::module_& m, TensorClass& cls) {
       .def_property("_grad", &get_grad, [](Tensor& t, py::object g) {
         autograd::materialize_meta(t).grad = g.is_none() ? Tensor() : g.cast<Tensor>();
       })
-      .def_property_readonly("grad_fn", [](const Tensor& t) -> std::shared_ptr<Node> {
+      .def_property_readonly("grad_fn", [](const Tensor& t) -> py::object {
         AutogradMeta* m = autograd::meta(t);
-        return m ? m->grad_fn : nullptr;
+        return node_to_py(m ? m->grad_fn : nullptr);
       })
       .def_property_readonly("is_leaf", [](const Tensor& t) {
         AutogradMeta* m = autograd::meta(t);
@@ -168,7 +210,11 @@ void init_autograd(py::module_& m, TensorClass& cls) {
       .def("detach_", [](Tensor& t) -> Tensor& {
         AutogradMeta* m = autograd::meta(t);
         if (m) {
-          CT_CHECK(!m->is_view, "Can't detach views in-place. Use detach() instead.");
+          CT_CHECK(!m->is_view,
+                   "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel "
+                   "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP "
+                   "buckets, and hence detach_() cannot be called on these gradients. To fix this error, please "
+                   "refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.");
           m->grad_fn.reset();
           m->requires_grad = false;
           m->output_nr = 0;
@@ -209,6 +255,21 @@ void init_autograd(py::module_& m, TensorClass& cls) {
         "enabled"_a, "check_nan"_a = true);
   m.def("_is_anomaly_enabled", [] { return autograd::anomaly_mode_enabled(); });
   m.def("_is_anomaly_check_nan_enabled", [] { return autograd::anomaly_check_nan(); });
+  m.def("_set_anomaly_error_reporter", [](py::object fn) {
+    if (fn.is_none()) {
+      autograd::anomaly_error_reporter() = nullptr;
+      return;
+    }
+    auto holder = std::make_shared<py::object>(fn);
+    autograd::anomaly_error_reporter() = [holder](const std::string& name, const std::string& trace) {
+      py::gil_scoped_acquire gil;
+      try {
+        (*holder)(name, trace);
+      } catch (py::error_already_set&) {
+        // Never replace the original backward error with one from the reporter.
+      }
+    };
+  });
   m.def("_set_anomaly_trace_provider", [](py::object fn) {
     if (fn.is_none()) {
       autograd::anomaly_trace_provider() = nullptr;
@@ -221,7 +282,8 @@ void init_autograd(py::module_& m, TensorClass& cls) {
     };
   });
 
-  // autograd.Function support: ctx is a Python object with _backward_impl(ctx, *grads) and _release().
+  // autograd.Function support: ctx is a Python object with a static _backward_impl(ctx, *grads) and
+  // _release(). Called after forward (which ran under no_grad); returns the outputs to hand back.
   m.def("_function_record", [](py::object ctx, const std::string& name, py::tuple args, py::object outputs,
                                py::list dirty, py::list non_diff, bool materialize) {
     std::vector<int> pos;
@@ -231,31 +293,62 @@ void init_autograd(py::module_& m, TensorClass& cls) {
         pos.push_back(int(i));
         inputs.push_back(args[i].cast<Tensor>());
       }
-    auto node = std::make_shared<PyNode>(ctx, name, pos, int(args.size()), materialize);
+    const bool executable = autograd::any_requires_grad(inputs);
     bool single = !py::isinstance<py::tuple>(outputs);
     py::tuple outs = single ? py::make_tuple(outputs) : outputs.cast<py::tuple>();
+    auto contains = [](const py::list& l, py::handle h) {
+      for (auto d : l)
+        if (d.is(h)) return true;
+      return false;
+    };
     tensor_list out_ts;
+    std::vector<bool> is_tensor, is_nd;
+    std::vector<std::pair<Tensor, Tensor>> views;  // (alias output, input it aliases)
     py::list result;
     for (size_t i = 0; i < outs.size(); ++i) {
-      if (!py::isinstance<TensorImpl>(outs[i])) {
+      bool tensor = py::isinstance<TensorImpl>(outs[i]);
+      is_tensor.push_back(tensor);
+      is_nd.push_back(tensor && contains(non_diff, outs[i]));
+      if (!tensor) {
         out_ts.push_back(Tensor());
         result.append(outs[i]);
         continue;
       }
       Tensor o = outs[i].cast<Tensor>();
-      bool is_dirty = false, is_nd = false;
-      for (auto d : dirty) is_dirty |= d.is(outs[i]);
-      for (auto d : non_diff) is_nd |= d.is(outs[i]);
       bool is_input = false;
       for (auto& in : inputs) is_input |= in.is_same(o);
-      if (is_dirty) autograd::check_inplace(o);
-      else if (is_input) o = alias(o);  // an input returned as-is becomes a new (viewing) output
-      out_ts.push_back(is_nd ? Tensor() : o);
+      if (contains(dirty, outs[i])) {
+        AutogradMeta* om = autograd::meta(o);
+        if (executable && om) {
+          CT_CHECK(!(om->requires_grad && !om->grad_fn && !om->is_view),
+                   "a leaf Variable that requires grad has been used in an in-place operation.");
+          autograd::check_inplace(o);
+        }
+        o.get()->bump_version();
+      } else if (is_input) {
+        // An input returned as-is becomes a new tensor viewing it, as in PyTorch.
+        Tensor in = o;
+        o = alias(o);
+        views.emplace_back(o, in);
+      }
+      out_ts.push_back(o);
       result.append(py::cast(o));
     }
-    autograd::set_history(node, inputs, out_ts);
-    for (size_t i = 0; i < out_ts.size(); ++i)
-      if (out_ts[i].defined() && !is_floating(out_ts[i].dtype())) out_ts[i] = Tensor();
+    if (executable) {
+      auto node = std::make_shared<PyNode>(ctx, name, pos, int(args.size()), materialize);
+      node->out_is_tensor_ = is_tensor;
+      autograd::set_history(node, inputs, out_ts);
+      for (size_t i = 0; i < out_ts.size(); ++i)
+        if (is_nd[i]) {
+          // Keeps its metadata on the node (its grad is materialised as zeros) but no history.
+          AutogradMeta& om = autograd::materialize_meta(out_ts[i]);
+          om.grad_fn.reset();
+          om.requires_grad = false;
+          om.output_nr = 0;
+        }
+      for (auto& [v, in] : views) autograd::mark_view(v, in);
+      ctx.attr("_weak_node") = py::cast(WeakNode{node});
+    }
     return single ? result[0] : py::object(py::tuple(result));
   });
   m.def("_save_tensor", [](const Tensor& t, bool is_output) { return autograd::SavedTensor(t, is_output); });

@@ -13,7 +13,7 @@ using indexing::TensorIndex;
 
 bool is_tensor(py::handle h) { return py::isinstance<TensorImpl>(h); }
 
-std::string type_name(py::handle h) { return py::str(h.get_type().attr("__name__")); }
+std::string type_name(py::handle h) { return Py_TYPE(h.ptr())->tp_name; }
 
 std::vector<Tensor> tensor_list(py::handle obj, const char* fn, const char* arg = "tensors") {
   if (is_tensor(obj) || !(PyList_Check(obj.ptr()) || PyTuple_Check(obj.ptr())))

@@ -118,7 +118,6 @@ void init_pointwise(py::module_& m, TensorClass& cls) {
   // ---- add / sub / rsub with alpha ----
   using AddF = Tensor (*)(const Tensor&, const Tensor&, const Scalar&);
   using AddF_ = Tensor& (*)(Tensor&, const Tensor&, const Scalar&);
-  using AddFo = Tensor& (*)(Tensor&, const Tensor&, const Tensor&, const Scalar&);
   auto add_py = [](const Tensor& a, const Tensor& b, const Scalar& alpha, OptT out) {
     return out ? add_out(*out, a, b, alpha) : add(a, b, alpha);
   };
@@ -132,7 +131,6 @@ void init_pointwise(py::module_& m, TensorClass& cls) {
   cls.def("sub", static_cast<AddF>(&sub), "other"_a, py::kw_only(), "alpha"_a = 1);
   cls.def("add_", static_cast<AddF_>(&add_), "other"_a, py::kw_only(), "alpha"_a = 1);
   cls.def("sub_", static_cast<AddF_>(&sub_), "other"_a, py::kw_only(), "alpha"_a = 1);
-  (void)static_cast<AddFo>(&add_out);
 
   // ---- div with rounding modes ----
   using OptS = std::optional<std::string>;

@@ -76,6 +76,17 @@ void idxk_assign_loop(TensorIter& it, const IndexGeom& g) {
       0, it.numel());
 }
 
+// The reductions of scatter_kernel (mode 1 add, 2 multiply, 3 add alpha * v); bool: or / and.
+template <class T, class C>
+inline T idxk_combine(T d, C v, int mode, C alpha) {
+  if (mode == 1) return T(C(d) + v);
+  if (mode == 2) return T(C(d) * v);
+  return T(C(d) + alpha * v);
+}
+inline bool idxk_combine(bool d, bool v, int mode, bool alpha) {
+  return mode == 2 ? (d && v) : (d || (v && (mode == 1 || alpha)));
+}
+
 // dst[i + offset(i)] (=, +=, *=) src[i]; operands (dst, src, idx...), all inputs. Serial: duplicate
 // indices must accumulate without races and "last write wins" for plain assignment.
 void scatter_kernel(TensorIter& it, const IndexGeom& g, int mode) {
@@ -98,9 +109,7 @@ void scatter_kernel(TensorIter& it, const IndexGeom& g, int mode) {
             const int64_t off = idxk_offset(g, p, s, i, 2);
             scalar_t* d = reinterpret_cast<scalar_t*>(p[0] + i * s[0] + off);
             const ct v = ct(*reinterpret_cast<const scalar_t*>(p[1] + i * s[1]));
-            if (mode == 1) *d = scalar_t(ct(*d) + v);
-            else if (mode == 2) *d = scalar_t(ct(*d) * v);
-            else *d = scalar_t(ct(*d) + alpha * v);
+            *d = idxk_combine(*d, v, mode, alpha);
           }
         },
         0, it.numel());

@@ -49,7 +49,7 @@ typename Op::acc_t row_leaf(const Op& op, const T* p, int64_t s, int64_t n, int6
   int64_t i = 0;
   if (s == 1) {
     for (; i + kLanes <= n; i += kLanes)
-#pragma GCC unroll 16
+#pragma omp simd
       for (int j = 0; j < kLanes; ++j) op.step(l[j], ld(p + i + j), i0 + i + j);
   } else {
     for (; i + kLanes <= n; i += kLanes)

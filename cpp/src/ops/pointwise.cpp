@@ -1,9 +1,11 @@
 // Front ends of the unary and binary pointwise rows: out-of-place `name`, in-place `name_` and
 // `name_out`. Shapes, promotion and output allocation are TensorIter's job; this file only
 // adds PyTorch's per-op checks (bool subtraction, alpha, integer pow, rounding modes).
+#include "ctorch/autograd/derivatives.h"
 #include "ctorch/dispatch/registry.h"
 #include "ctorch/iter/tensor_iter.h"
 #include "ctorch/ops/pointwise.h"
+#include "ctorch/ops/creation.h"
 #include "ctorch/ops/shape.h"
 
 namespace ctorch {
@@ -43,7 +45,7 @@ void check_exact_out(const Tensor& out, ScalarType want) {
            dtype_legacy_name(want));
 }
 
-Tensor unary_op(OpId op, Kind k, const Tensor& out, const Tensor& a, bool inplace) {
+Tensor unary_op_raw(OpId op, Kind k, const Tensor& out, const Tensor& a, bool inplace) {
   if (op == OpId::neg) CT_CHECK(a.dtype() != kBool, kBoolNeg);
   if (op == OpId::relu) CT_CHECK(a.dtype() != kBool, "Boolean inputs not supported for relu");
   if (k == Kind::Same && out.defined() && !inplace) check_exact_out(out, a.dtype());
@@ -83,8 +85,8 @@ Tensor pow_scalar_op(const Tensor& out, const Tensor& a, const Scalar& e, bool i
   return run(OpId::pow, it, out);
 }
 
-Tensor binary_op(OpId op, Kind k, const Tensor& out, const Tensor& a, const Tensor& b, bool inplace,
-                 const Scalar& alpha = 1) {
+Tensor binary_op_raw(OpId op, Kind k, const Tensor& out, const Tensor& a, const Tensor& b, bool inplace,
+                     const Scalar& alpha) {
   if (op == OpId::pow && b.get()->is_wrapped_number) return pow_scalar_op(out, a, b.item(), inplace);
   if (op == OpId::sub) check_sub_bool(a, b);
   TensorIter it = make_iter(op_name(op), k, out, {a, b}, inplace);
@@ -98,6 +100,50 @@ Tensor binary_op(OpId op, Kind k, const Tensor& out, const Tensor& a, const Tens
     it.scalars[1] = true;
   }
   return run(op, it, out);
+}
+
+// ---- autograd wrapping (see Note [Recording pointwise ops]) ----
+// Note [Recording pointwise ops]: the forward runs under NoGradGuard (internal fills/copies are
+// not part of the user's graph); then the row's formula is recorded. In-place ops check the leaf
+// rule first and keep a copy of self when the formula needs the old value.
+void check_out_grad(const char* op, const Tensor& out, std::initializer_list<Tensor> ins) {
+  if (!out.defined() || !GradMode::is_enabled()) return;
+  for (const auto& t : ins)
+    CT_CHECK(!(t.defined() && t.requires_grad()), op,
+             "(): functions with out=... arguments don't support automatic differentiation, but one of the "
+             "arguments requires grad.");
+}
+
+template <class F>
+Tensor recorded(OpId op, const Tensor& out, const Tensor& a, const Tensor& b, bool inplace, const Scalar& alpha,
+                const F& compute) {
+  bool rec = !(out.defined() && !inplace) && autograd::should_record({a, b});
+  if (!inplace) check_out_grad(op_name(op), out, {a, b});
+  Tensor old;
+  if (rec && inplace) {
+    autograd::check_inplace(a);
+    if (autograd::pointwise_uses_self(op)) {
+      NoGradGuard ng;
+      old = clone(a);
+    }
+  }
+  Tensor r;
+  {
+    NoGradGuard ng;
+    r = compute();
+  }
+  if (rec) autograd::record_pointwise(op, a, b, r, alpha, old);
+  return r;
+}
+
+Tensor unary_op(OpId op, Kind k, const Tensor& out, const Tensor& a, bool inplace) {
+  return recorded(op, out, a, Tensor(), inplace, Scalar(int64_t(1)),
+                  [&] { return unary_op_raw(op, k, out, a, inplace); });
+}
+
+Tensor binary_op(OpId op, Kind k, const Tensor& out, const Tensor& a, const Tensor& b, bool inplace,
+                 const Scalar& alpha = 1) {
+  return recorded(op, out, a, b, inplace, alpha, [&] { return binary_op_raw(op, k, out, a, b, inplace, alpha); });
 }
 
 OpId div_mode_op(const std::string& mode) {
@@ -190,8 +236,8 @@ Tensor round_dec_op(const Tensor& out, const Tensor& a, int64_t decimals, bool i
   return run(OpId::round_decimals, it, out);
 }
 
-Tensor clamp_op(const Tensor& out, const Tensor& a, const std::optional<Tensor>& lo,
-                const std::optional<Tensor>& hi, bool inplace) {
+Tensor clamp_op_raw(const Tensor& out, const Tensor& a, const std::optional<Tensor>& lo,
+                    const std::optional<Tensor>& hi, bool inplace) {
   bool has_lo = lo && lo->defined(), has_hi = hi && hi->defined();
   CT_CHECK(has_lo || has_hi, "torch.clamp: At least one of 'min' or 'max' must not be None");
   std::vector<Tensor> in{a};
@@ -217,7 +263,7 @@ std::optional<Tensor> wrap_opt(const std::optional<Scalar>& s) {
   return scalar_to_tensor(*s);
 }
 
-Tensor lerp_op(const Tensor& out, const Tensor& s, const Tensor& e, const Tensor& w, bool inplace) {
+Tensor lerp_op_raw(const Tensor& out, const Tensor& s, const Tensor& e, const Tensor& w, bool inplace) {
   CT_CHECK(e.dtype() == s.dtype(), "expected dtype ", dtype_cpp_name(s.dtype()), " for `end` but got dtype ",
            dtype_cpp_name(e.dtype()));
   bool scalar_w = w.get()->is_wrapped_number;
@@ -231,8 +277,8 @@ Tensor lerp_op(const Tensor& out, const Tensor& s, const Tensor& e, const Tensor
   return run(OpId::lerp, it, out);
 }
 
-Tensor addc_op(OpId op, const Tensor& out, const Tensor& a, const Tensor& t1, const Tensor& t2, const Scalar& v,
-               bool inplace) {
+Tensor addc_op_raw(OpId op, const Tensor& out, const Tensor& a, const Tensor& t1, const Tensor& t2, const Scalar& v,
+                   bool inplace) {
   CT_CHECK(op != OpId::addcdiv || !(is_integral(t1.dtype(), true) && is_integral(t2.dtype(), true)),
            "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform "
            "a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as "
@@ -242,6 +288,104 @@ Tensor addc_op(OpId op, const Tensor& out, const Tensor& a, const Tensor& t1, co
   TensorIter it = make_iter(op_name(op), Kind::Promote, out, {a, t1, t2}, inplace);
   it.scalars[0] = v;
   return run(op, it, out);
+}
+
+// Ternary rows: forward without grad, then one closure per op. `old` is self before an in-place
+// write (needed by clamp's mask and lerp's end - start).
+using autograd::SavedTensor;
+using autograd::tensor_list;
+template <class Compute, class MakeFn>
+Tensor recorded_n(const char* name, const Tensor& out, bool inplace, const tensor_list& ins, bool need_old,
+                  const Compute& compute, const MakeFn& make_fn) {
+  bool rec = !(out.defined() && !inplace) && autograd::any_requires_grad(ins);
+  if (!inplace && out.defined() && GradMode::is_enabled())
+    for (const auto& t : ins) check_out_grad(name, out, {t});
+  Tensor old;
+  if (rec && inplace) {
+    autograd::check_inplace(ins[0]);
+    if (need_old) {
+      NoGradGuard ng;
+      old = clone(ins[0]);
+    }
+  }
+  Tensor r;
+  {
+    NoGradGuard ng;
+    r = compute();
+  }
+  if (!rec || !is_floating(r.dtype())) return r;
+  SavedTensor self_s = autograd::save(inplace ? old : ins[0]);
+  auto fn = make_fn(self_s);
+  std::string node = name;
+  if (inplace) {
+    tensor_list others(ins.begin() + 1, ins.end());
+    autograd::record_inplace(node.c_str(), r, others, fn);
+  } else {
+    autograd::record(node.c_str(), ins, {r}, fn);
+  }
+  return r;
+}
+
+Tensor zero_where(const Tensor& mask, const Tensor& g) { return where(mask, g, zeros_like(g)); }
+
+Tensor clamp_op(const Tensor& out, const Tensor& a, const std::optional<Tensor>& lo, const std::optional<Tensor>& hi,
+                bool inplace) {
+  bool has_lo = lo && lo->defined(), has_hi = hi && hi->defined();
+  bool scalars = (!has_lo || lo->get()->is_wrapped_number) && (!has_hi || hi->get()->is_wrapped_number);
+  tensor_list ins{a};
+  if (!scalars) {
+    ins.push_back(has_lo ? *lo : Tensor());
+    ins.push_back(has_hi ? *hi : Tensor());
+  }
+  Tensor lo_t = has_lo ? *lo : Tensor(), hi_t = has_hi ? *hi : Tensor();
+  return recorded_n(scalars ? "ClampBackward1" : "ClampBackward0", out, inplace, ins, true,
+                    [&] { return clamp_op_raw(out, a, lo, hi, inplace); }, [&](SavedTensor self_s) {
+                      SavedTensor slo = autograd::save(lo_t), shi = autograd::save(hi_t);
+                      return [self_s, slo, shi, scalars](const tensor_list& g, autograd::Node&) {
+                        Tensor x = self_s.unpack(), l = slo.unpack(), h = shi.unpack();
+                        Tensor keep = ones_like(x, TensorOptions().dtype(kBool));
+                        if (l.defined()) keep = logical_and(keep, ge(x, l));
+                        if (h.defined()) keep = logical_and(keep, le(x, h));
+                        tensor_list r{zero_where(keep, g[0])};
+                        if (!scalars) {
+                          r.push_back(l.defined() ? zero_where(lt(x, l), g[0]) : Tensor());
+                          r.push_back(h.defined() ? zero_where(gt(x, h), g[0]) : Tensor());
+                        }
+                        return r;
+                      };
+                    });
+}
+
+Tensor lerp_op(const Tensor& out, const Tensor& s, const Tensor& e, const Tensor& w, bool inplace) {
+  bool scalar_w = w.get()->is_wrapped_number;
+  tensor_list ins{s, e};
+  if (!scalar_w) ins.push_back(w);
+  return recorded_n(scalar_w ? "LerpBackward0" : "LerpBackward1", out, inplace, ins, !scalar_w,
+                    [&] { return lerp_op_raw(out, s, e, w, inplace); }, [&](SavedTensor self_s) {
+                      SavedTensor se = autograd::save(scalar_w ? Tensor() : e), sw = autograd::save(w);
+                      return [self_s, se, sw, scalar_w](const tensor_list& g, autograd::Node&) {
+                        Tensor wv = sw.unpack();
+                        Tensor gs = mul(g[0], rsub(wv, scalar_to_tensor(Scalar(int64_t(1)))));
+                        Tensor ge_ = mul(g[0], wv);
+                        if (scalar_w) return tensor_list{gs, ge_};
+                        return tensor_list{gs, ge_, mul(g[0], sub(se.unpack(), self_s.unpack()))};
+                      };
+                    });
+}
+
+Tensor addc_op(OpId op, const Tensor& out, const Tensor& a, const Tensor& t1, const Tensor& t2, const Scalar& v,
+               bool inplace) {
+  bool is_mul = op == OpId::addcmul;
+  return recorded_n(is_mul ? "AddcmulBackward0" : "AddcdivBackward0", out, inplace, {a, t1, t2}, false,
+                    [&] { return addc_op_raw(op, out, a, t1, t2, v, inplace); }, [&](SavedTensor) {
+                      SavedTensor s1 = autograd::save(t1), s2 = autograd::save(t2);
+                      return [s1, s2, v, is_mul](const tensor_list& g, autograd::Node&) {
+                        Tensor x1 = s1.unpack(), x2 = s2.unpack();
+                        Tensor gv = mul(g[0], v);
+                        if (is_mul) return tensor_list{g[0], mul(gv, x2), mul(gv, x1)};
+                        return tensor_list{g[0], div(gv, x2), neg(div(mul(gv, x1), mul(x2, x2)))};
+                      };
+                    });
 }
 }  // namespace
 
@@ -297,7 +441,20 @@ Tensor& where_out(Tensor& out, const Tensor& cond, const Tensor& a, const Tensor
 }
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   Tensor out;
-  return where_out(out, cond, a, b);
+  bool rec = autograd::should_record({a, b});
+  {
+    NoGradGuard ng;
+    where_out(out, cond, a, b);
+  }
+  if (rec && is_floating(out.dtype())) {
+    SavedTensor sc = autograd::save(cond);
+    autograd::record("WhereBackward0", {cond, a, b}, {out}, [sc](const tensor_list& g, autograd::Node&) {
+      Tensor c = sc.unpack();
+      Tensor z = zeros_like(g[0]);
+      return tensor_list{Tensor(), where(c, g[0], z), where(c, z, g[0])};
+    });
+  }
+  return out;
 }
 
 Tensor lerp(const Tensor& s, const Tensor& e, const Tensor& w) { return lerp_op(Tensor(), s, e, w, false); }

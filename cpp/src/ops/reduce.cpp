@@ -440,10 +440,10 @@ Tensor scan(OpId op, const char* name, const Tensor& a, int64_t dim, ScalarType 
   int n = 0;
   for (int64_t i = 0; i < x.dim(); ++i) {
     if (i == w || x.sizes()[size_t(i)] == 1) continue;
-    if (n == kMaxReduceDims) {  // very high rank: run on a contiguous copy moved to the end
+    if (n == kMaxReduceDims) {  // very high rank: scan a [rows, R] contiguous copy
       Tensor xc = contiguous(movedim(x, {w}, {-1}));
-      Tensor r = scan(op, name, xc, -1, rt);
-      return contiguous(movedim(r, {-1}, {w}));
+      Tensor r = scan(op, name, reshape(xc, {-1, x.sizes()[size_t(w)]}), 1, rt);
+      return contiguous(movedim(reshape(r, xc.sizes()), {-1}, {w}));
     }
     d.outer_sizes[n] = x.sizes()[size_t(i)];
     d.outer_strides[n] = x.strides()[size_t(i)];

@@ -42,6 +42,8 @@ CT_API void set_anomaly_mode(bool enabled, bool check_nan = true);
 CT_API bool anomaly_check_nan();
 // Set by the Python layer to capture the forward stack when anomaly mode is on.
 CT_API std::function<std::string()>& anomaly_trace_provider();
+// Called (node name, forward trace) when a node's backward fails in anomaly mode; Python warns.
+CT_API std::function<void(const std::string&, const std::string&)>& anomaly_error_reporter();
 
 // Runs backward from `outputs`. Leaves get .grad accumulated (or only `inputs`' if given).
 CT_API void backward(const tensor_list& outputs, const tensor_list& grad_outputs = {},
