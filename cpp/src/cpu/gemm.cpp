@@ -295,14 +295,40 @@ void gemm_packed(const GemmDesc& g) {
   });
 }
 
+// Accumulator conversions: integers go through int64 into wrapping uint64 arithmetic.
+template <class Acc, class T>
+inline Acc to_acc(T v) {
+  if constexpr (std::is_same<Acc, uint64_t>::value) return uint64_t(int64_t(v));
+  else return Acc(compute_t<T>(v));
+}
+template <class T, class Acc>
+inline T from_acc(Acc v) {
+  if constexpr (std::is_same<Acc, uint64_t>::value) return T(int64_t(v));
+  else return T(compute_t<T>(v));
+}
+template <class T, class Acc>
+struct Scale {  // out = alpha*v (+ beta*old unless beta == 0, where C is write-only)
+  Acc alpha, beta;
+  bool beta0;
+  T operator()(Acc v, T old) const { return from_acc<T>(Acc(alpha * v + (beta0 ? Acc(0) : Acc(beta * to_acc<Acc>(old))))); }
+};
+template <class T, class Acc>
+Scale<T, Acc> make_scale(const GemmDesc& g) {
+  if constexpr (std::is_same<Acc, uint64_t>::value) {
+    Acc a = to_acc<Acc>(g.alpha.to<T>()), b = to_acc<Acc>(g.beta.to<T>());
+    return {a, b, b == 0};
+  } else {
+    Acc a = Acc(g.alpha.to_double()), b = Acc(g.beta.to_double());
+    return {a, b, b == Acc(0)};
+  }
+}
+
 // y[i] = beta*y[i] + alpha * sum_k A[i,k] x[k] for i < m (one matrix-vector product per batch).
 template <class T, class C>
 void gemv(const GemmDesc& g, const T* A, int64_t ars, int64_t acs, int64_t abs_, const T* x, int64_t xs,
           int64_t xbs, T* y, int64_t ys, int64_t ybs, int64_t m) {
   const int64_t K = g.K;
-  const C alpha = C(g.alpha.to_double()), beta = C(g.beta.to_double());
-  const bool beta0 = beta == C(0);
-  auto put = [&](T* p, C v) { *p = T(beta0 ? alpha * v : beta * C(compute_t<T>(*p)) + alpha * v); };
+  const Scale<T, C> put = make_scale<T, C>(g);
   for (int64_t b = 0; b < g.batch; ++b) {
     const T* Ab = A + b * abs_;
     const T* xb = x + b * xbs;
@@ -311,16 +337,19 @@ void gemv(const GemmDesc& g, const T* A, int64_t ars, int64_t acs, int64_t abs_,
       parallel_for(0, m, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(K, 1)), [&](int64_t i0, int64_t i1) {
         for (int64_t i = i0; i < i1; ++i) {
           const T* r = Ab + i * ars;
-          C l[8] = {};
-          int64_t k = 0;
-          for (; k + 8 <= K; k += 8)
-            for (int q = 0; q < 8; ++q) l[q] += cv<T, C>(r[(k + q) * acs]) * cv<T, C>(xb[(k + q) * xs]);
-          for (; k < K; ++k) l[0] += cv<T, C>(r[k * acs]) * cv<T, C>(xb[k * xs]);
-          put(yb + i * ys, ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7])));
+          C s = 0;
+          if (acs == 1 && xs == 1) {
+#pragma omp simd reduction(+ : s)
+            for (int64_t k = 0; k < K; ++k) s += cv<T, C>(r[k]) * cv<T, C>(xb[k]);
+          } else {
+#pragma omp simd reduction(+ : s)
+            for (int64_t k = 0; k < K; ++k) s += cv<T, C>(r[k * acs]) * cv<T, C>(xb[k * xs]);
+          }
+          yb[i * ys] = put(s, yb[i * ys]);
         }
       });
     } else {  // axpy form: columns of A are contiguous
-      constexpr int64_t kChunk = 256;
+      constexpr int64_t kChunk = 512;
       parallel_for(0, ceil_div(m, kChunk), 1, [&](int64_t c0, int64_t c1) {
         C acc[kChunk];
         for (int64_t c = c0; c < c1; ++c) {
@@ -329,13 +358,47 @@ void gemv(const GemmDesc& g, const T* A, int64_t ars, int64_t acs, int64_t abs_,
           for (int64_t k = 0; k < K; ++k) {
             const C xk = cv<T, C>(xb[k * xs]);
             const T* col = Ab + i0 + k * acs;
+#pragma omp simd
             for (int64_t i = 0; i < n; ++i) acc[i] += xk * cv<T, C>(col[i]);
           }
-          for (int64_t i = 0; i < n; ++i) put(yb + (i0 + i) * ys, acc[i]);
+          for (int64_t i = 0; i < n; ++i) yb[(i0 + i) * ys] = put(acc[i], yb[(i0 + i) * ys]);
         }
       });
     }
   }
+}
+
+// Row-by-row product without packing: small matrices (packing would dominate) and integers
+// (Acc = uint64: wraps like PyTorch, exact modulo 2^bits after truncation).
+template <class T, class Acc>
+void gemm_rows(const GemmDesc& g) {
+  const T* A = static_cast<const T*>(g.a);
+  const T* B = static_cast<const T*>(g.b);
+  T* Cm = static_cast<T*>(g.c);
+  const Scale<T, Acc> put = make_scale<T, Acc>(g);
+  const int64_t rows = g.batch * g.M, N = g.N, K = g.K;
+  parallel_for(0, rows, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, N * K)), [&](int64_t r0, int64_t r1) {
+    std::vector<Acc> acc(static_cast<size_t>(N));
+    Acc* ac = acc.data();
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t b = r / g.M, i = r % g.M;
+      const T* a = A + b * g.a_bs + i * g.a_rs;
+      const T* bm = B + b * g.b_bs;
+      std::fill(acc.begin(), acc.end(), Acc(0));
+      for (int64_t k = 0; k < K; ++k) {
+        const Acc av = to_acc<Acc>(a[k * g.a_cs]);
+        const T* brow = bm + k * g.b_rs;
+        if (g.b_cs == 1) {
+#pragma omp simd
+          for (int64_t j = 0; j < N; ++j) ac[j] += av * to_acc<Acc>(brow[j]);
+        } else {
+          for (int64_t j = 0; j < N; ++j) ac[j] += av * to_acc<Acc>(brow[j * g.b_cs]);
+        }
+      }
+      T* c = Cm + b * g.c_bs + i * g.c_rs;
+      for (int64_t j = 0; j < N; ++j) c[j * g.c_cs] = put(ac[j], c[j * g.c_cs]);
+    }
+  });
 }
 
 template <class T, class C>
@@ -343,51 +406,12 @@ void gemm_floating(const GemmDesc& g) {
   const T* A = static_cast<const T*>(g.a);
   const T* B = static_cast<const T*>(g.b);
   T* Cm = static_cast<T*>(g.c);
-  if (g.K == 0) {  // C = beta * C (beta == 0: zeros, whatever C held)
-    const C beta = C(g.beta.to_double());
-    for (int64_t b = 0; b < g.batch; ++b)
-      for (int64_t i = 0; i < g.M; ++i)
-        for (int64_t j = 0; j < g.N; ++j) {
-          T* p = Cm + b * g.c_bs + i * g.c_rs + j * g.c_cs;
-          *p = T(beta == C(0) ? C(0) : beta * C(compute_t<T>(*p)));
-        }
-    return;
-  }
-  if (g.N == 1)  // C[:,0] = A @ B[:,0]
+  if (g.N == 1)  // C[:,0] = A @ B[:,0]  (K == 0 gives beta*C on every path)
     return gemv<T, C>(g, A, g.a_rs, g.a_cs, g.a_bs, B, g.b_rs, g.b_bs, Cm, g.c_rs, g.c_bs, g.M);
   if (g.M == 1)  // C[0,:] = B^T @ A[0,:]
     return gemv<T, C>(g, B, g.b_cs, g.b_rs, g.b_bs, A, g.a_cs, g.a_bs, Cm, g.c_cs, g.c_bs, g.N);
+  if (g.K == 0 || g.M * g.N * g.K <= 48 * 48 * 48) return gemm_rows<T, C>(g);
   gemm_packed<T, C>(g);
-}
-
-// Integers wrap like PyTorch: accumulate in uint64 and truncate (exact modulo 2^bits).
-template <class T>
-void gemm_integral(const GemmDesc& g) {
-  const T* A = static_cast<const T*>(g.a);
-  const T* B = static_cast<const T*>(g.b);
-  T* Cm = static_cast<T*>(g.c);
-  const uint64_t alpha = uint64_t(int64_t(g.alpha.to<T>())), beta = uint64_t(int64_t(g.beta.to<T>()));
-  const int64_t rows = g.batch * g.M, N = g.N, K = g.K;
-  parallel_for(0, rows, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, N * K)), [&](int64_t r0, int64_t r1) {
-    std::vector<uint64_t> acc(static_cast<size_t>(N));
-    for (int64_t r = r0; r < r1; ++r) {
-      const int64_t b = r / g.M, i = r % g.M;
-      const T* a = A + b * g.a_bs + i * g.a_rs;
-      const T* bm = B + b * g.b_bs;
-      std::fill(acc.begin(), acc.end(), 0);
-      for (int64_t k = 0; k < K; ++k) {
-        const uint64_t av = uint64_t(int64_t(a[k * g.a_cs]));
-        const T* brow = bm + k * g.b_rs;
-        for (int64_t j = 0; j < N; ++j) acc[size_t(j)] += av * uint64_t(int64_t(brow[j * g.b_cs]));
-      }
-      T* c = Cm + b * g.c_bs + i * g.c_rs;
-      for (int64_t j = 0; j < N; ++j) {
-        uint64_t v = alpha * acc[size_t(j)];
-        if (beta != 0) v += beta * uint64_t(int64_t(c[j * g.c_cs]));
-        c[j * g.c_cs] = T(int64_t(v));
-      }
-    }
-  });
 }
 
 void gemm_kernel(const GemmDesc& g) {
@@ -400,7 +424,7 @@ void gemm_kernel(const GemmDesc& g) {
     default: break;
   }
   CT_DISPATCH_NUMERIC(g.dtype, "addmm_impl_cpu_", [&] {
-    if constexpr (std::is_integral<scalar_t>::value) gemm_integral<scalar_t>(g);
+    if constexpr (std::is_integral<scalar_t>::value) gemm_rows<scalar_t, uint64_t>(g);
   });
 }
 

@@ -13,5 +13,23 @@ CT_API bool pointwise_uses_self(OpId op);
 CT_API void record_pointwise(OpId op, const Tensor& a, const Tensor& b, const Tensor& result,
                              const Scalar& alpha = Scalar(int64_t(1)), const Tensor& old_self = Tensor());
 
+// Reductions: rdims are the reduced dims (wrapped, all dims for a full reduction).
+CT_API void record_sum(const Tensor& a, const Tensor& r, const IntList& rdims, bool keepdim, bool full);
+CT_API void record_mean(const Tensor& a, const Tensor& r, const IntList& rdims, bool keepdim, bool full);
+CT_API void record_prod(const Tensor& a, const Tensor& r, const IntList& rdims, bool keepdim, bool full);
+CT_API void record_amax(const char* name, const Tensor& a, const Tensor& r, const IntList& rdims, bool keepdim);
+CT_API void record_max_dim(const char* name, const Tensor& a, const Tensor& values, const Tensor& indices,
+                           int64_t dim, bool keepdim);
+CT_API void record_var_std(bool is_std, const Tensor& a, const Tensor& r, const IntList& rdims, double correction,
+                           bool keepdim);
+CT_API void record_norm(const Tensor& a, const Tensor& r, double p, const IntList& rdims, bool keepdim);
+CT_API void record_logsumexp(const Tensor& a, const Tensor& r, const IntList& rdims, bool keepdim);
+CT_API void record_cumsum(const Tensor& a, const Tensor& r, int64_t dim);
+CT_API void record_cumprod(const Tensor& a, const Tensor& r, int64_t dim);
+// Matrix products: name is DotBackward0 / MvBackward0 / MmBackward0 / BmmBackward0.
+CT_API void record_mm(const char* name, const Tensor& a, const Tensor& b, const Tensor& r);
+CT_API void record_addmm(const Tensor& self, const Tensor& m1, const Tensor& m2, const Scalar& beta,
+                         const Scalar& alpha, const Tensor& r);
+
 }  // namespace autograd
 }  // namespace ctorch
