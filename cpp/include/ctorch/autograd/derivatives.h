@@ -31,5 +31,21 @@ CT_API void record_mm(const char* name, const Tensor& a, const Tensor& b, const 
 CT_API void record_addmm(const Tensor& self, const Tensor& m1, const Tensor& m2, const Scalar& beta,
                          const Scalar& alpha, const Tensor& r);
 
+// Joining and indexing.
+CT_API void record_cat(const tensor_list& ts, const Tensor& r, int64_t dim);
+CT_API void record_stack(const tensor_list& ts, const Tensor& r, int64_t dim);
+CT_API void record_index_select(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& r);
+CT_API void record_gather(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& r);
+// src undefined or a wrapped number: scatter of a value (no grad for it).
+CT_API void record_scatter(const char* name, const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src,
+                           const Tensor& r, bool is_add, bool inplace, const Tensor& old_self = Tensor());
+CT_API void record_masked_fill(const Tensor& self, const Tensor& mask, const Tensor& value, const Tensor& r,
+                               bool inplace);
+CT_API void record_masked_select(const Tensor& self, const Tensor& mask, const Tensor& r);
+CT_API void record_index(const Tensor& self, const std::vector<std::optional<Tensor>>& indices, const Tensor& r);
+// Call after the write (self already holds the new values).
+CT_API void record_index_put(Tensor& self, const std::vector<std::optional<Tensor>>& indices,
+                             const Tensor& values, bool accumulate);
+
 }  // namespace autograd
 }  // namespace ctorch
