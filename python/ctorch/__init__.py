@@ -53,6 +53,9 @@ def _export_C():
 _export_C()
 
 from . import cuda, random, utils  # noqa: E402,F401
+from . import autograd  # noqa: E402,F401
+from .autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: E402,F401
+from .autograd.anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled  # noqa: E402,F401
 
 
 def _float_dtype_or_raise(d):

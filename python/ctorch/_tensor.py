@@ -466,6 +466,16 @@ _define("detach", lambda self: self._alias())
 _define("detach_", lambda self: self)
 
 
+def _backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    """Computes the gradient of this tensor w.r.t. graph leaves (see ctorch.autograd.backward)."""
+    from . import autograd
+    autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+
+_backward.__name__ = "backward"
+_define("backward", _backward)
+
+
 # ----------------------------------------------------------------------------- new_* factories
 
 def _like_kwargs(self, kwargs):

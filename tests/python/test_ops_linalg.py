@@ -258,3 +258,26 @@ def test_errors(torch):
         assert str(ce.value).split("\n")[0] == str(te.value).split("\n")[0]
     with pytest.raises(RuntimeError, match="Expected out tensor to have dtype float, but got double instead"):
         ctorch.mm(ctorch.ones(2, 3), ctorch.ones(3, 4), out=ctorch.empty(0, dtype=ctorch.float64))
+
+
+GRAD_CASES = {
+    "matmul": lambda l, x, y: x @ y, "mm": lambda l, x, y: l.mm(x[0], y), "bmm": lambda l, x, y: l.bmm(x, y.expand(3, 5, 2)),
+    "mv": lambda l, x, y: l.mv(x[0], y[:, 0]), "dot": lambda l, x, y: l.dot(x[0, 0], y[:, 1]),
+    "addmm": lambda l, x, y: l.addmm(x[0, :, :2], x[1], y, beta=0.5, alpha=2), "outer": lambda l, x, y: l.outer(x[0, 0], y[:, 0]),
+    "matmul_vec": lambda l, x, y: l.matmul(x[0, 0], y), "matmul_bcast": lambda l, x, y: l.matmul(y.t(), x.transpose(1, 2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRAD_CASES))
+def test_autograd_matches_torch(torch, name):
+    f = GRAD_CASES[name]
+    rng = np.random.default_rng(10)
+    a, b = rng.uniform(-1, 1, (3, 4, 5)), rng.uniform(-1, 1, (5, 2))
+    res = {}
+    for lib in (torch, ctorch):
+        x, y = lib.from_numpy(a.copy()).requires_grad_(), lib.from_numpy(b.copy()).requires_grad_()
+        out = f(lib, x, y)
+        (out * lib.from_numpy(np.full(tuple(out.shape), 0.5))).sum().backward()
+        res[lib.__name__] = [np.array(x.grad.numpy()), np.array(y.grad.numpy())]
+    for c, t in zip(res["ctorch"], res["torch"]):
+        np.testing.assert_allclose(c, t, rtol=1e-10, atol=1e-12)

@@ -396,3 +396,29 @@ def test_high_rank_and_broadcast_inputs(torch):
         both(torch, lambda lib, x: lib.sum(x, d), [c], [t], rtol=1e-5, atol=1e-5)
         both(torch, lambda lib, x: lib.var(x, d), [c], [t], rtol=1e-5, atol=1e-5)
     both(torch, lambda lib, x: lib.cumsum(x, 0), [c], [t])
+
+
+GRAD_CASES = {
+    "sum": lambda l, x: x.sum(), "sum_dims": lambda l, x: x.sum((0, 2), keepdim=True), "mean": lambda l, x: x.mean(1),
+    "prod": lambda l, x: x.prod(1), "amax": lambda l, x: x.amax((1, 2)), "max": lambda l, x: x.max(),
+    "max_dim": lambda l, x: x.max(1)[0], "min_dim": lambda l, x: x.min(-1, keepdim=True).values,
+    "var": lambda l, x: x.var(1), "std": lambda l, x: x.std((0, 2), correction=0), "norm": lambda l, x: x.norm(dim=2),
+    "norm1": lambda l, x: l.norm(x, 1, 1), "norm_inf": lambda l, x: l.norm(x, float("inf")),
+    "logsumexp": lambda l, x: x.logsumexp(1), "cumsum": lambda l, x: x.cumsum(1), "cumprod": lambda l, x: x.cumprod(2),
+    "var_mean": lambda l, x: l.var_mean(x, 1)[0] + l.var_mean(x, 1)[1],
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRAD_CASES))
+def test_autograd_matches_torch(torch, name):
+    f = GRAD_CASES[name]
+    arr = np.random.default_rng(9).uniform(-1, 1, (3, 4, 5))
+    res = {}
+    for lib in (torch, ctorch):
+        x = lib.from_numpy(arr.copy()).requires_grad_()
+        out = f(lib, x)
+        (out * lib.from_numpy(np.full(tuple(out.shape), 0.5))).sum().backward()
+        res[lib.__name__] = (out.grad_fn.name(), np.array(x.grad.numpy()))
+    np.testing.assert_allclose(res["ctorch"][1], res["torch"][1], rtol=1e-10, atol=1e-12)
+    if name not in ("norm", "norm1", "norm_inf"):  # torch names these LinalgVectorNormBackward0
+        assert res["ctorch"][0] == res["torch"][0]

@@ -211,9 +211,8 @@ tensor_list run(const tensor_list& roots, const tensor_list& root_grads, bool ke
 
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!captured[i].defined()) {
-      CT_CHECK(allow_unused || accumulate,
-               "One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True "
-               "if this is the desired behavior.");
+      CT_CHECK(allow_unused || accumulate, "The differentiated Tensor at index ", i,
+               " appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.");
       continue;
     }
     // backward(inputs=[non_leaf]) accumulates into the non-leaf's .grad like PyTorch.

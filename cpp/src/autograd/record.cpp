@@ -113,15 +113,17 @@ std::shared_ptr<Node> record(const char* name, const tensor_list& inputs, const 
 }
 
 void check_inplace(const Tensor& self) {
-  AutogradMeta* m = meta(self);
-  if (!m || !GradMode::is_enabled()) return;
-  CT_CHECK(!(m->requires_grad && !m->grad_fn && !m->is_view),
-           "a leaf Variable that requires grad is being used in an in-place operation.");
-  if (m->is_view && m->base.defined()) {
-    AutogradMeta* bm = meta(m->base);
+  if (!GradMode::is_enabled()) return;
+  const auto& base = self.get()->view_base;
+  if (base) {
+    AutogradMeta* bm = base->autograd_meta.get();
     CT_CHECK(!(bm && bm->requires_grad && !bm->grad_fn),
              "a view of a leaf Variable that requires grad is being used in an in-place operation.");
+    return;
   }
+  AutogradMeta* m = meta(self);
+  CT_CHECK(!(m && m->requires_grad && !m->grad_fn),
+           "a leaf Variable that requires grad is being used in an in-place operation.");
 }
 
 SavedTensor save(const Tensor& t) { return SavedTensor(t, false); }
@@ -140,11 +142,7 @@ Tensor sum_to(const Tensor& g, const Shape& shape) {
 }
 
 void mark_view(const Tensor& view, const Tensor& base) {
-  if (!requires_grad(base) && !requires_grad(view)) return;
-  AutogradMeta& m = materialize_meta(view);
-  m.is_view = true;
-  AutogradMeta* bm = meta(base);
-  m.base = (bm && bm->is_view && bm->base.defined()) ? bm->base : base;
+  view.get()->view_base = base.get()->view_base ? base.get()->view_base : base.impl();
 }
 
 }  // namespace autograd
@@ -171,15 +169,14 @@ Tensor like_base(const Tensor& g, const Shape& sizes, const Shape& strides) {
 }  // namespace
 
 void record_inplace(const char* name, Tensor& self, const tensor_list& others, FunctionNode::Fn fn, bool has_saved) {
-  AutogradMeta* m = meta(self);
-  if (!(m && m->is_view && m->base.defined())) {
+  if (!self.get()->view_base) {
     tensor_list inputs{self};
     inputs.insert(inputs.end(), others.begin(), others.end());
     record(name, inputs, {self}, std::move(fn), has_saved);
     return;
   }
   // In-place on a view: the base's history becomes CopySlices(op), and the view is re-derived from it.
-  Tensor base = m->base;
+  Tensor base(self.get()->view_base);
   ViewGeometry geo{self.sizes(), self.strides(), self.storage_offset() - base.storage_offset()};
   Shape bsizes = base.sizes(), bstrides = base.strides();
   auto op_node = std::make_shared<FunctionNode>(name, std::move(fn), has_saved);
@@ -207,12 +204,7 @@ void record_inplace(const char* name, Tensor& self, const tensor_list& others, F
     copy_(region, g[0]);
     return {full};
   };
-  bool keep_view = m->is_view;
-  Tensor keep_base = m->base;
   record("AsStridedBackward0", {base}, {self}, view_fn, false);
-  AutogradMeta& vm = materialize_meta(self);
-  vm.is_view = keep_view;
-  vm.base = keep_base;
 }
 
 }  // namespace autograd

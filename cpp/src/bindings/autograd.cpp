@@ -31,9 +31,8 @@ autograd::GradHook make_hook(py::function fn, std::shared_ptr<bool> alive) {
 
 // The backward node of a Python autograd.Function: calls ctx's backward with the GIL held.
 struct PyNode : Node {
-  PyNode(py::object ctx, std::string name, std::vector<int> tensor_pos, int nargs, bool materialize)
-      : ctx_(std::move(ctx)), name_(std::move(name)), tensor_pos_(std::move(tensor_pos)), nargs_(nargs),
-        materialize_(materialize) {}
+  PyNode(py::object ctx, std::string name, int nargs, bool materialize)
+      : ctx_(std::move(ctx)), name_(std::move(name)), nargs_(nargs), materialize_(materialize) {}
   ~PyNode() override {
     py::gil_scoped_acquire gil;
     ctx_ = py::object();
@@ -60,19 +59,19 @@ struct PyNode : Node {
     while (n > size_t(nargs_) && rt[n - 1].is_none()) --n;
     CT_CHECK(n == size_t(nargs_), "function ", name_, " returned an incorrect number of gradients (expected ",
              nargs_, ", got ", rt.size(), ")");
+    // One gradient per forward argument (non-tensor arguments have invalid edges), like PyTorch.
     tensor_list out;
-    for (int p : tensor_pos_) {
+    for (int p = 0; p < nargs_; ++p) {
       py::object g = rt[p];
       if (!g.is_none() && !py::isinstance<TensorImpl>(g))
-        throw Error(str_cat("expected Variable or None (got ", std::string(py::str(py::type::handle_of(g).attr("__name__"))),
-                            ")"));
+        throw Error(str_cat("expected Variable or None (got ",
+                            std::string(py::str(py::type::handle_of(g).attr("__name__"))), ")"));
       out.push_back(g.is_none() ? Tensor() : g.cast<Tensor>());
     }
     return out;
   }
   py::object ctx_;
   std::string name_;
-  std::vector<int> tensor_pos_;
   int nargs_;
   bool materialize_;
   std::vector<bool> out_is_tensor_;
@@ -101,6 +100,39 @@ struct WeakNode {
   }
 };
 
+// PyTorch's names in the grad-assignment dtype error (C++ type names, then c10 ScalarType names).
+const char* cpp_type_name(ScalarType t) {
+  static const char* n[] = {"bool", "unsigned char", "signed char", "short int", "int", "long int",
+                            "c10::Half", "c10::BFloat16", "float", "double"};
+  return n[int(t)];
+}
+const char* c10_type_name(ScalarType t) {
+  static const char* n[] = {"Bool", "Byte", "Char", "Short", "Int", "Long", "Half", "BFloat16", "Float", "Double"};
+  return n[int(t)];
+}
+
+void set_grad(Tensor& t, py::object g) {
+  auto& m = autograd::materialize_meta(t);
+  if (g.is_none()) {
+    m.grad = Tensor();
+    return;
+  }
+  if (!py::isinstance<TensorImpl>(g))
+    throw TypeError(str_cat("assigned grad expected to be a Tensor or None but got grad of type ",
+                            std::string(py::str(py::type::handle_of(g).attr("__name__")))));
+  Tensor gt = g.cast<Tensor>();
+  CT_CHECK(gt.dtype() == t.dtype(), "attempting to assign a gradient with dtype '", cpp_type_name(gt.dtype()),
+           "' to a tensor with grad_dtype '", c10_type_name(t.dtype()),
+           "'. The gradient must match the tensor's grad_dtype (defaults to the tensor's dtype). You can set the "
+           "tensor's grad_dtype attribute with a specific dtype, or None to allow any dtype. Set grad_dtype with "
+           "caution. Diverging the dtypes of a tensor and its gradient may break downstream systems that assume "
+           "they match.");
+  CT_CHECK(gt.sizes() == t.sizes(), "attempting to assign a gradient of size '", shape_str(gt.sizes()),
+           "' to a tensor of size '", shape_str(t.sizes()),
+           "'. Please ensure that the gradient and the tensor are the same size");
+  m.grad = gt;
+}
+
 Tensor get_grad(const Tensor& t) {
   AutogradMeta* m = autograd::meta(t);
   return m ? m->grad : Tensor();
@@ -125,7 +157,11 @@ void retain_grad(const Tensor& t) {
 
 void init_autograd(py::module_& m, TensorClass& cls) {
   py::class_<Node, std::shared_ptr<Node>>(m, "Node")
-      .def("name", &Node::name)
+      .def("name", [](const Node& n) {
+        // PyTorch reports the C++ class name for the leaf sink.
+        return dynamic_cast<const autograd::AccumulateGrad*>(&n) ? std::string("torch::autograd::AccumulateGrad")
+                                                                   : n.name();
+      })
       .def_property_readonly("next_functions", &next_functions)
       .def_property_readonly("_sequence_nr", [](const Node& n) { return n.sequence_nr; })
       .def("_register_hook_dict", [](Node&, py::object) {})
@@ -168,17 +204,7 @@ void init_autograd(py::module_& m, TensorClass& cls) {
         CT_CHECK(!r || is_floating(t.dtype()), "only Tensors of floating point dtype can require gradients");
         return t.set_requires_grad(r);
       }, "requires_grad"_a = true)
-      .def_property("grad", &get_grad, [](Tensor& t, py::object g) {
-        auto& m = autograd::materialize_meta(t);
-        if (g.is_none()) {
-          m.grad = Tensor();
-          return;
-        }
-        Tensor gt = g.cast<Tensor>();
-        CT_CHECK(gt.sizes() == t.sizes(), "assigned grad has data of a different size");
-        CT_CHECK(gt.dtype() == t.dtype(), "assigned grad has data of a different type");
-        m.grad = gt;
-      })
+      .def_property("grad", &get_grad, &set_grad)
       .def_property("_grad", &get_grad, [](Tensor& t, py::object g) {
         autograd::materialize_meta(t).grad = g.is_none() ? Tensor() : g.cast<Tensor>();
       })
@@ -198,19 +224,13 @@ void init_autograd(py::module_& m, TensorClass& cls) {
         AutogradMeta* m = autograd::meta(t);
         return m && m->retains_grad;
       })
-      .def_property_readonly("_base", [](const Tensor& t) {
-        AutogradMeta* m = autograd::meta(t);
-        return m && m->is_view ? m->base : Tensor();
-      })
-      .def_property_readonly("_is_view", [](const Tensor& t) {
-        AutogradMeta* m = autograd::meta(t);
-        return m && m->is_view;
-      })
+      .def_property_readonly("_base", [](const Tensor& t) { return Tensor(t.get()->view_base); })
+      .def("_is_view", [](const Tensor& t) { return t.get()->view_base != nullptr; })
       .def("detach", [](const Tensor& t) { return alias(t); })
       .def("detach_", [](Tensor& t) -> Tensor& {
         AutogradMeta* m = autograd::meta(t);
         if (m) {
-          CT_CHECK(!m->is_view,
+          CT_CHECK(!t.get()->view_base,
                    "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel "
                    "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP "
                    "buckets, and hence detach_() cannot be called on these gradients. To fix this error, please "
@@ -226,8 +246,13 @@ void init_autograd(py::module_& m, TensorClass& cls) {
         CT_CHECK(t.requires_grad(), "cannot register a hook on a tensor that doesn't require gradient");
         HookHandle h;
         AutogradMeta& m = autograd::materialize_meta(t);
-        if (m.grad_fn) m.grad_fn->tensor_hooks[m.output_nr].push_back(make_hook(fn, h.alive));
-        else m.leaf_hooks.push_back(make_hook(fn, h.alive));
+        if (m.grad_fn) {
+          // retain_grad's hook stays last, so .grad sees what the other hooks returned (as in PyTorch).
+          auto& v = m.grad_fn->tensor_hooks[m.output_nr];
+          v.insert(m.retains_grad && !v.empty() ? v.end() - 1 : v.end(), make_hook(fn, h.alive));
+        } else {
+          m.leaf_hooks.push_back(make_hook(fn, h.alive));
+        }
         return h;
       });
 
@@ -286,13 +311,9 @@ void init_autograd(py::module_& m, TensorClass& cls) {
   // _release(). Called after forward (which ran under no_grad); returns the outputs to hand back.
   m.def("_function_record", [](py::object ctx, const std::string& name, py::tuple args, py::object outputs,
                                py::list dirty, py::list non_diff, bool materialize) {
-    std::vector<int> pos;
-    tensor_list inputs;
+    tensor_list inputs;  // one per argument; undefined for non-tensors (their edges stay invalid)
     for (size_t i = 0; i < args.size(); ++i)
-      if (py::isinstance<TensorImpl>(args[i])) {
-        pos.push_back(int(i));
-        inputs.push_back(args[i].cast<Tensor>());
-      }
+      inputs.push_back(py::isinstance<TensorImpl>(args[i]) ? args[i].cast<Tensor>() : Tensor());
     const bool executable = autograd::any_requires_grad(inputs);
     bool single = !py::isinstance<py::tuple>(outputs);
     py::tuple outs = single ? py::make_tuple(outputs) : outputs.cast<py::tuple>();
@@ -316,11 +337,11 @@ void init_autograd(py::module_& m, TensorClass& cls) {
       }
       Tensor o = outs[i].cast<Tensor>();
       bool is_input = false;
-      for (auto& in : inputs) is_input |= in.is_same(o);
+      for (auto& in : inputs) is_input |= in.defined() && in.is_same(o);
       if (contains(dirty, outs[i])) {
         AutogradMeta* om = autograd::meta(o);
         if (executable && om) {
-          CT_CHECK(!(om->requires_grad && !om->grad_fn && !om->is_view),
+          CT_CHECK(!(om->requires_grad && !om->grad_fn && !o.get()->view_base),
                    "a leaf Variable that requires grad has been used in an in-place operation.");
           autograd::check_inplace(o);
         }
@@ -335,7 +356,7 @@ void init_autograd(py::module_& m, TensorClass& cls) {
       result.append(py::cast(o));
     }
     if (executable) {
-      auto node = std::make_shared<PyNode>(ctx, name, pos, int(args.size()), materialize);
+      auto node = std::make_shared<PyNode>(ctx, name, int(args.size()), materialize);
       node->out_is_tensor_ = is_tensor;
       autograd::set_history(node, inputs, out_ts);
       for (size_t i = 0; i < out_ts.size(); ++i)

@@ -337,15 +337,17 @@ void gemv(const GemmDesc& g, const T* A, int64_t ars, int64_t acs, int64_t abs_,
       parallel_for(0, m, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(K, 1)), [&](int64_t i0, int64_t i1) {
         for (int64_t i = i0; i < i1; ++i) {
           const T* r = Ab + i * ars;
-          C s = 0;
+          C l[16] = {};  // independent lanes; the unrolled contiguous loop becomes vector code
+          int64_t k = 0;
           if (acs == 1 && xs == 1) {
-#pragma omp simd reduction(+ : s)
-            for (int64_t k = 0; k < K; ++k) s += cv<T, C>(r[k]) * cv<T, C>(xb[k]);
-          } else {
-#pragma omp simd reduction(+ : s)
-            for (int64_t k = 0; k < K; ++k) s += cv<T, C>(r[k * acs]) * cv<T, C>(xb[k * xs]);
+            for (; k + 16 <= K; k += 16)
+#pragma GCC unroll 16
+              for (int q = 0; q < 16; ++q) l[q] += cv<T, C>(r[k + q]) * cv<T, C>(xb[k + q]);
           }
-          yb[i * ys] = put(s, yb[i * ys]);
+          for (; k < K; ++k) l[k & 15] += cv<T, C>(r[k * acs]) * cv<T, C>(xb[k * xs]);
+          for (int st = 1; st < 16; st *= 2)
+            for (int q = 0; q + st < 16; q += 2 * st) l[q] += l[q + st];
+          yb[i * ys] = put(l[0], yb[i * ys]);
         }
       });
     } else {  // axpy form: columns of A are contiguous

@@ -1,6 +1,7 @@
 // Front ends of index_select, gather, scatter(_add), masked_fill, masked_select, nonzero and take,
 // plus the helpers of index_common.h. Kernels run over restrided operands: See Note [Restrided
 // indexing] in ctorch/ops/index_kernels.h.
+#include "ctorch/autograd/derivatives.h"
 #include <cfloat>
 #include <cmath>
 #include <limits>
@@ -410,7 +411,12 @@ Tensor index_copy(const Tensor& t, int64_t dim, const Tensor& index, const Tenso
 // ---- index_select / gather ----
 Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
   Tensor out;
-  return index_select_impl(out, t, dim, index);
+  {
+    NoGradGuard ng;
+    index_select_impl(out, t, dim, index);
+  }
+  autograd::record_index_select(t, wrap_dim(dim, t.dim()), index, out);
+  return out;
 }
 
 Tensor& index_select_out(Tensor& out, const Tensor& t, int64_t dim, const Tensor& index) {
@@ -421,7 +427,12 @@ Tensor& index_select_out(Tensor& out, const Tensor& t, int64_t dim, const Tensor
 
 Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
   Tensor out;
-  return gather_impl(out, t, dim, index);
+  {
+    NoGradGuard ng;
+    gather_impl(out, t, dim, index);
+  }
+  autograd::record_gather(t, wrap_dim(dim, t.dim()), index, out);
+  return out;
 }
 
 Tensor& gather_out(Tensor& out, const Tensor& t, int64_t dim, const Tensor& index) {
@@ -431,48 +442,75 @@ Tensor& gather_out(Tensor& out, const Tensor& t, int64_t dim, const Tensor& inde
 }
 
 // ---- scatter family ----
-Tensor& scatter_(Tensor& t, int64_t dim, const Tensor& index, const Tensor& src, const std::string& reduce) {
-  scatter_src_(t, dim, index, src, reduce, OpId::scatter);
-  t.get()->bump_version();
+// Autograd: scatter with reduce= is not differentiable in ctorch (PyTorch supports only some modes).
+namespace {
+Tensor& scatter_rec(Tensor& t, int64_t dim, const Tensor& index, const Tensor& src, const Scalar* value,
+                    const std::string& reduce, bool is_add, bool inplace) {
+  bool rec = autograd::should_record({t, src});
+  if (rec && inplace) autograd::check_inplace(t);
+  {
+    NoGradGuard ng;
+    if (value) scatter_value_(t, dim, index, *value, reduce);
+    else scatter_src_(t, dim, index, src, is_add ? "add" : reduce, is_add ? OpId::scatter_add : OpId::scatter);
+  }
+  if (inplace) t.get()->bump_version();
+  if (rec) {
+    CT_CHECK(is_add || reduce.empty(), "the derivative for 'scatter' with reduce='", reduce, "' is not implemented.");
+    autograd::record_scatter(is_add ? "ScatterAddBackward0" : value ? "ScatterBackward1" : "ScatterBackward0", t,
+                             wrap_dim(dim, t.dim()), index, value ? Tensor() : src, t, is_add, true);
+  }
   return t;
+}
+Tensor fresh_copy(const Tensor& t) {
+  // out-of-place variants: a clone that carries t's history, then the in-place op on it
+  return autograd::should_record({t}) ? clone(t) : clone_nobump(t);
+}
+}  // namespace
+
+Tensor& scatter_(Tensor& t, int64_t dim, const Tensor& index, const Tensor& src, const std::string& reduce) {
+  return scatter_rec(t, dim, index, src, nullptr, reduce, false, true);
 }
 
 Tensor& scatter_(Tensor& t, int64_t dim, const Tensor& index, const Scalar& value, const std::string& reduce) {
-  scatter_value_(t, dim, index, value, reduce);
-  t.get()->bump_version();
-  return t;
+  return scatter_rec(t, dim, index, Tensor(), &value, reduce, false, true);
 }
 
 Tensor scatter(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src, const std::string& reduce) {
-  Tensor out = clone_nobump(t);
-  return scatter_src_(out, dim, index, src, reduce, OpId::scatter);
+  Tensor out = fresh_copy(t);
+  return scatter_rec(out, dim, index, src, nullptr, reduce, false, false);
 }
 
 Tensor scatter(const Tensor& t, int64_t dim, const Tensor& index, const Scalar& value, const std::string& reduce) {
-  Tensor out = clone_nobump(t);
-  return scatter_value_(out, dim, index, value, reduce);
+  Tensor out = fresh_copy(t);
+  return scatter_rec(out, dim, index, Tensor(), &value, reduce, false, false);
 }
 
 Tensor& scatter_add_(Tensor& t, int64_t dim, const Tensor& index, const Tensor& src) {
-  scatter_src_(t, dim, index, src, "add", OpId::scatter_add);
-  t.get()->bump_version();
-  return t;
+  return scatter_rec(t, dim, index, src, nullptr, "", true, true);
 }
 
 Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src) {
-  Tensor out = clone_nobump(t);
-  return scatter_src_(out, dim, index, src, "add", OpId::scatter_add);
+  Tensor out = fresh_copy(t);
+  return scatter_rec(out, dim, index, src, nullptr, "", true, false);
 }
 
 // ---- masked ops ----
 Tensor& masked_fill_(Tensor& t, const Tensor& mask, const Scalar& value) {
+  bool rec = autograd::should_record({t});
+  if (rec) autograd::check_inplace(t);
   masked_fill_impl(t, mask, value);
   t.get()->bump_version();
+  if (rec) autograd::record_masked_fill(t, mask, Tensor(), t, true);
   return t;
 }
 
 Tensor& masked_fill_(Tensor& t, const Tensor& mask, const Tensor& value) {
-  return masked_fill_(t, mask, idx_fill_value(value));
+  bool rec = autograd::should_record({t, value});
+  if (rec) autograd::check_inplace(t);
+  masked_fill_impl(t, mask, idx_fill_value(value));
+  t.get()->bump_version();
+  if (rec) autograd::record_masked_fill(t, mask, value, t, true);
+  return t;
 }
 
 Tensor masked_fill(const Tensor& t, const Tensor& mask, const Scalar& value) {
@@ -480,11 +518,18 @@ Tensor masked_fill(const Tensor& t, const Tensor& mask, const Scalar& value) {
            dtype_cpp_name(mask.dtype()));
   Tensor out = clone_nobump(expand(t, broadcast_shapes(t.sizes(), mask.sizes())));
   masked_fill_impl(out, mask, value);
+  autograd::record_masked_fill(t, mask, Tensor(), out, false);
   return out;
 }
 
 Tensor masked_fill(const Tensor& t, const Tensor& mask, const Tensor& value) {
-  return masked_fill(t, mask, idx_fill_value(value));
+  Tensor out;
+  {
+    NoGradGuard ng;
+    out = masked_fill(t, mask, idx_fill_value(value));
+  }
+  autograd::record_masked_fill(t, mask, value, out, false);
+  return out;
 }
 
 Tensor& masked_fill_out(Tensor& out, const Tensor& t, const Tensor& mask, const Scalar& value) {
@@ -498,8 +543,13 @@ Tensor& masked_fill_out(Tensor& out, const Tensor& t, const Tensor& mask, const 
 Tensor masked_select(const Tensor& t, const Tensor& mask) {
   CT_CHECK(mask.dtype() == kBool, "masked_select: expected BoolTensor for mask");
   Shape b = broadcast_shapes(mask.sizes(), t.sizes());  // PyTorch's operand order in its message
-  return kernel<MaskedSelectFn>(OpId::masked_select, t.device())(contiguous(expand(t, b)),
-                                                                   contiguous(expand(mask, b)));
+  Tensor r;
+  {
+    NoGradGuard ng;
+    r = kernel<MaskedSelectFn>(OpId::masked_select, t.device())(contiguous(expand(t, b)), contiguous(expand(mask, b)));
+  }
+  autograd::record_masked_select(t, mask, r);
+  return r;
 }
 
 Tensor& masked_select_out(Tensor& out, const Tensor& t, const Tensor& mask) {

@@ -1,6 +1,7 @@
 // Advanced indexing: index(t, indices) and index_put_ with NumPy's placement rule (adjacent index
 // tensors keep their place; separated ones move the broadcast index dims to the front).
 // See Note [Restrided indexing] in ctorch/ops/index_kernels.h.
+#include "ctorch/autograd/derivatives.h"
 #include <algorithm>
 
 #include "ctorch/dispatch/registry.h"
@@ -170,7 +171,22 @@ bool adv_leading_mask(const Tensor& self, const std::vector<std::optional<Tensor
 
 }  // namespace
 
+namespace {
+Tensor index_raw(const Tensor& t, const std::vector<std::optional<Tensor>>& indices);
+}
+
 Tensor index(const Tensor& t, const std::vector<std::optional<Tensor>>& indices) {
+  Tensor r;
+  {
+    NoGradGuard ng;
+    r = index_raw(t, indices);
+  }
+  autograd::record_index(t, indices, r);
+  return r;
+}
+
+namespace {
+Tensor index_raw(const Tensor& t, const std::vector<std::optional<Tensor>>& indices) {
   CT_CHECK_INDEX(!indices.empty(), "at least one index must be provided");
   if (adv_leading_mask(t, indices) && indices[0]->dim() == t.dim()) return masked_select(t, *indices[0]);
   AdvIndex a = adv_make(t, indices);
@@ -188,9 +204,19 @@ Tensor index(const Tensor& t, const std::vector<std::optional<Tensor>>& indices)
   kernel<IndexKernelFn>(OpId::index, t.device())(it, a.geom, 0);
   return it.output(0);
 }
+}  // namespace
 
 Tensor& index_put_(Tensor& t, const std::vector<std::optional<Tensor>>& indices, const Tensor& values,
                    bool accumulate) {
+  if (autograd::should_record({t, values})) {
+    autograd::check_inplace(t);
+    {
+      NoGradGuard ng;
+      index_put_(t, indices, values, accumulate);
+    }
+    autograd::record_index_put(t, indices, values, accumulate);
+    return t;
+  }
   if (!accumulate && values.numel() == 1 && values.dim() == 0 && values.dtype() == t.dtype() &&
       values.device() == t.device() && adv_leading_mask(t, indices)) {
     // x[mask] = scalar: a masked fill (mask broadcast over the trailing dims).
@@ -206,6 +232,10 @@ Tensor& index_put_(Tensor& t, const std::vector<std::optional<Tensor>>& indices,
 
 Tensor index_put(const Tensor& t, const std::vector<std::optional<Tensor>>& indices, const Tensor& values,
                  bool accumulate) {
+  if (autograd::should_record({t, values})) {
+    Tensor out = clone(t);
+    return index_put_(out, indices, values, accumulate);
+  }
   Tensor out = clone_nobump(t);
   return index_put_impl(out, indices, values, accumulate);
 }

@@ -1,4 +1,5 @@
 // Joining and splitting: cat, stack (+ h/v/d/column_stack), split, chunk, unbind.
+#include "ctorch/autograd/derivatives.h"
 #include <algorithm>
 
 #include "ctorch/dispatch/registry.h"
@@ -117,15 +118,25 @@ std::vector<Tensor> join_atleast(const std::vector<Tensor>& ts, int nd) {
 Tensor cat(const std::vector<Tensor>& ts, int64_t dim) {
   CatPlan p = join_plan(ts, dim);
   Tensor out = empty(p.shape, TensorOptions(p.dtype).device(ts[0].device()));
-  join_fill(out, p);
+  {
+    NoGradGuard ng;
+    join_fill(out, p);
+  }
+  if (autograd::any_requires_grad(ts)) autograd::record_cat(ts, out, wrap_dim(dim, int64_t(p.shape.size())));
   return out;
 }
 
 Tensor& cat_out(Tensor& out, const std::vector<Tensor>& ts, int64_t dim) { return join_cat_out(out, ts, dim); }
 
 Tensor stack(const std::vector<Tensor>& ts, int64_t dim) {
-  std::vector<Tensor> us = join_stack_inputs(ts, dim);
-  return cat(us, wrap_dim(dim, ts[0].dim() + 1));
+  Tensor out;
+  {
+    NoGradGuard ng;
+    std::vector<Tensor> us = join_stack_inputs(ts, dim);
+    out = cat(us, wrap_dim(dim, ts[0].dim() + 1));
+  }
+  autograd::record_stack(ts, out, wrap_dim(dim, ts[0].dim() + 1));
+  return out;
 }
 
 Tensor& stack_out(Tensor& out, const std::vector<Tensor>& ts, int64_t dim) {

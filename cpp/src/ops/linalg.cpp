@@ -1,6 +1,8 @@
 // Matrix-product front ends: checks with PyTorch's messages, then one OpId::gemm kernel call
 // (see ops/gemm_kernel.h). Strided operands are passed as they are; only batch dims that cannot
 // be merged into one stride are copied.
+#include "ctorch/autograd/autograd.h"
+#include "ctorch/autograd/derivatives.h"
 #include "ctorch/dispatch/registry.h"
 #include "ctorch/ops/creation.h"
 #include "ctorch/ops/gemm_kernel.h"
@@ -108,6 +110,7 @@ void check_dot(const Tensor& a, const Tensor& b) {
 
 // Views a (batch..., r, c) tensor as (B, r, c) without copying when the batch dims nest.
 Tensor as_3d(const Tensor& t) {
+  if (t.dim() == 3) return t;
   const int64_t nb = t.dim() - 2;
   const int64_t r = t.sizes()[size_t(nb)], c = t.sizes()[size_t(nb + 1)];
   int64_t B = 1, stride = 0;
@@ -121,7 +124,8 @@ Tensor as_3d(const Tensor& t) {
     B *= s;
   }
   if (B == 0) return empty({0, r, c}, t.options());
-  if (!ok) return reshape(contiguous(t), {B, r, c});
+  // as_strided has no backward for overlapping (broadcast) layouts: with autograd, reshape.
+  if (!ok || autograd::should_record({t})) return reshape(t, {B, r, c});
   return as_strided(t, {B, r, c}, {stride, t.strides()[size_t(nb)], t.strides()[size_t(nb + 1)]});
 }
 
@@ -131,7 +135,11 @@ Tensor as_3d(const Tensor& t) {
 Tensor dot(const Tensor& a, const Tensor& b) {
   check_dot(a, b);
   Tensor out = empty({}, a.options());
-  run_gemm(out.unsqueeze(0).unsqueeze(1), a.unsqueeze(0), b.unsqueeze(1), 1, 0);
+  {
+    NoGradGuard ng;  // the unsqueezed views are kernel plumbing, not graph nodes
+    run_gemm(out.unsqueeze(0).unsqueeze(1), a.unsqueeze(0), b.unsqueeze(1), 1, 0);
+  }
+  autograd::record_mm("DotBackward0", a, b, out);
   return out;
 }
 
@@ -145,7 +153,11 @@ Tensor& dot_out(Tensor& out, const Tensor& a, const Tensor& b) {
 Tensor mv(const Tensor& m, const Tensor& v) {
   check_mv(m, v);
   Tensor out = empty({m.sizes()[0]}, m.options());
-  run_gemm(out.unsqueeze(1), m, v.unsqueeze(1), 1, 0);
+  {
+    NoGradGuard ng;
+    run_gemm(out.unsqueeze(1), m, v.unsqueeze(1), 1, 0);
+  }
+  autograd::record_mm("MvBackward0", m, v, out);
   return out;
 }
 
@@ -161,6 +173,7 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   check_mm(a, b);
   Tensor out = empty({a.sizes()[0], b.sizes()[1]}, a.options());
   run_gemm(out, a, b, 1, 0);
+  autograd::record_mm("MmBackward0", a, b, out);
   return out;
 }
 
@@ -174,6 +187,7 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   check_bmm(a, b);
   Tensor out = empty({a.sizes()[0], a.sizes()[1], b.sizes()[2]}, a.options());
   run_gemm(out, a, b, 1, 0);
+  autograd::record_mm("BmmBackward0", a, b, out);
   return out;
 }
 
@@ -202,10 +216,13 @@ bool scalar_is_zero(const Scalar& s) { return s.is_float() ? s.to_double() == 0 
 Tensor addmm(const Tensor& self, const Tensor& m1, const Tensor& m2, const Scalar& beta, const Scalar& alpha) {
   check_addmm(self, m1, m2);
   Shape shape{m1.sizes()[0], m2.sizes()[1]};
-  Tensor s = expand(self, shape);
   Tensor out = empty(shape, m1.options());
-  if (!scalar_is_zero(beta)) copy_(out, s);
-  run_gemm(out, m1, m2, alpha, beta);
+  {
+    NoGradGuard ng;
+    if (!scalar_is_zero(beta)) copy_(out, expand(self, shape));
+    run_gemm(out, m1, m2, alpha, beta);
+  }
+  autograd::record_addmm(self, m1, m2, beta, alpha, out);
   return out;
 }
 
@@ -244,10 +261,7 @@ Tensor matmul_batched(const Tensor& a0, const Tensor& b0) {
   Shape sa = batch, sb = batch;
   sa.push_back(n), sa.push_back(m);
   sb.push_back(m2), sb.push_back(p);
-  Tensor a3 = as_3d(expand(a, sa)), b3 = as_3d(expand(b, sb));
-  check_bmm(a3, b3);
-  Tensor out3 = empty({a3.sizes()[0], n, p}, a.options());
-  run_gemm(out3, a3, b3, 1, 0);
+  Tensor out3 = bmm(as_3d(expand(a, sa)), as_3d(expand(b, sb)));
   Shape so = batch;
   if (!a_vec) so.push_back(n);
   if (!b_vec) so.push_back(p);

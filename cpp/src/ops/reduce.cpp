@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "ctorch/autograd/autograd.h"
+#include "ctorch/autograd/derivatives.h"
 #include "ctorch/dispatch/registry.h"
 #include "ctorch/ops/creation.h"
 #include "ctorch/ops/reduce.h"
@@ -26,6 +28,14 @@ std::vector<bool> reduce_mask(const Tensor& a, const IntList& dims, bool empty_i
     if (nd > 0) m[size_t(w)] = true;
   }
   return m;
+}
+
+// The reduced dims as a list (what the autograd formulas take).
+IntList rdims_of(const std::vector<bool>& mask) {
+  IntList r;
+  for (size_t i = 0; i < mask.size(); ++i)
+    if (mask[i]) r.push_back(int64_t(i));
+  return r;
 }
 
 Shape reduced_shape(const Tensor& a, const std::vector<bool>& mask, bool keepdim) {
@@ -171,7 +181,14 @@ void check_floating_var(const Tensor& a) {
 
 // ---------------- sum / mean / prod ----------------
 Tensor sum(const Tensor& a, const IntList& dims, bool keepdim, std::optional<ScalarType> dtype) {
-  return sum_like(OpId::sum, a, reduce_mask(a, dims), keepdim, sum_result_dtype(a, dtype));
+  auto mask = reduce_mask(a, dims);
+  Tensor r;
+  {
+    NoGradGuard ng;
+    r = sum_like(OpId::sum, a, mask, keepdim, sum_result_dtype(a, dtype));
+  }
+  autograd::record_sum(a, r, rdims_of(mask), keepdim, dims.empty());
+  return r;
 }
 
 Tensor& sum_out(Tensor& out, const Tensor& a, const IntList& dims, bool keepdim, std::optional<ScalarType> dtype) {
@@ -196,8 +213,15 @@ ScalarType mean_dtype(const Tensor& a, std::optional<ScalarType> dtype) {
 
 Tensor mean(const Tensor& a, const IntList& dims, bool keepdim, std::optional<ScalarType> dtype) {
   ScalarType rt = mean_dtype(a, dtype);
-  Tensor x = a.dtype() == rt ? a : to_dtype(a, rt);
-  return run_reduce(OpId::mean, x, reduce_mask(x, dims), keepdim, rt).out;
+  auto mask = reduce_mask(a, dims);
+  Tensor r;
+  {
+    NoGradGuard ng;
+    Tensor x = a.dtype() == rt ? a : to_dtype(a, rt);
+    r = run_reduce(OpId::mean, x, mask, keepdim, rt).out;
+  }
+  autograd::record_mean(a, r, rdims_of(mask), keepdim, dims.empty());
+  return r;
 }
 
 Tensor& mean_out(Tensor& out, const Tensor& a, const IntList& dims, bool keepdim, std::optional<ScalarType> dtype) {
@@ -210,7 +234,13 @@ Tensor prod(const Tensor& a, std::optional<int64_t> dim, bool keepdim, std::opti
   if (dim) dims.push_back(*dim);
   auto mask = reduce_mask(a, dims);
   if (!dim) keepdim = false;
-  return sum_like(OpId::prod, a, mask, keepdim, sum_result_dtype(a, dtype));
+  Tensor r;
+  {
+    NoGradGuard ng;
+    r = sum_like(OpId::prod, a, mask, keepdim, sum_result_dtype(a, dtype));
+  }
+  autograd::record_prod(a, r, rdims_of(mask), keepdim, !dim);
+  return r;
 }
 
 Tensor& prod_out(Tensor& out, const Tensor& a, int64_t dim, bool keepdim, std::optional<ScalarType> dtype) {
@@ -220,13 +250,26 @@ Tensor& prod_out(Tensor& out, const Tensor& a, int64_t dim, bool keepdim, std::o
 }
 
 // ---------------- amax / amin / max / min ----------------
+namespace {
+Tensor extreme(OpId op, const char* node, const Tensor& a, const IntList& dims, bool keepdim) {
+  auto mask = reduce_mask(a, dims);
+  Tensor r;
+  {
+    NoGradGuard ng;
+    r = run_reduce(op, a, mask, keepdim, a.dtype()).out;
+  }
+  autograd::record_amax(node, a, r, rdims_of(mask), keepdim);
+  return r;
+}
+}  // namespace
+
 Tensor amax(const Tensor& a, const IntList& dims, bool keepdim) {
   check_nonempty(a, dims, "amax");
-  return run_reduce(OpId::amax, a, reduce_mask(a, dims), keepdim, a.dtype()).out;
+  return extreme(OpId::amax, "AmaxBackward0", a, dims, keepdim);
 }
 Tensor amin(const Tensor& a, const IntList& dims, bool keepdim) {
   check_nonempty(a, dims, "amin");
-  return run_reduce(OpId::amin, a, reduce_mask(a, dims), keepdim, a.dtype()).out;
+  return extreme(OpId::amin, "AminBackward0", a, dims, keepdim);
 }
 
 Tensor& amax_out(Tensor& out, const Tensor& a, const IntList& dims, bool keepdim) {
@@ -243,12 +286,12 @@ Tensor& amin_out(Tensor& out, const Tensor& a, const IntList& dims, bool keepdim
 Tensor max(const Tensor& a) {
   CT_CHECK(a.numel() > 0, "max(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
            "reduction dim with the 'dim' argument.");
-  return run_reduce(OpId::amax, a, reduce_mask(a, {}), false, a.dtype()).out;
+  return extreme(OpId::amax, "MaxBackward1", a, {}, false);
 }
 Tensor min(const Tensor& a) {
   CT_CHECK(a.numel() > 0, "min(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
            "reduction dim with the 'dim' argument.");
-  return run_reduce(OpId::amin, a, reduce_mask(a, {}), false, a.dtype()).out;
+  return extreme(OpId::amin, "MinBackward1", a, {}, false);
 }
 
 namespace {
@@ -256,7 +299,13 @@ std::tuple<Tensor, Tensor> minmax_dim(OpId op, const char* name, const Tensor& a
   int64_t w = wrap_dim(dim, a.dim());
   if (a.dim() > 0)
     CT_CHECK_INDEX(a.sizes()[size_t(w)] != 0, name, "(): Expected reduction dim ", w, " to have non-zero size.");
-  auto r = run_reduce(op, a, reduce_mask(a, {dim}), keepdim, a.dtype(), kInt64);
+  Reduced r;
+  {
+    NoGradGuard ng;
+    r = run_reduce(op, a, reduce_mask(a, {dim}), keepdim, a.dtype(), kInt64);
+  }
+  autograd::record_max_dim(op == OpId::max_dim ? "MaxBackward0" : "MinBackward0", a, r.out, r.out2, a.dim() ? w : 0,
+                           keepdim);
   return {r.out, r.out2};
 }
 
@@ -322,21 +371,29 @@ Reduced var_impl(const Tensor& a, const IntList& dims, double correction, bool k
   check_floating_var(a);
   std::optional<ScalarType> t2;
   if (want_mean) t2 = a.dtype();
+  NoGradGuard ng;
   return run_reduce(OpId::var, a, reduce_mask(a, dims), keepdim, a.dtype(), t2, 2, correction, take_sqrt ? 1 : 0);
 }
 }  // namespace
 
 Tensor var(const Tensor& a, const IntList& dims, double correction, bool keepdim) {
-  return var_impl(a, dims, correction, keepdim, false, false).out;
+  Tensor r = var_impl(a, dims, correction, keepdim, false, false).out;
+  autograd::record_var_std(false, a, r, rdims_of(reduce_mask(a, dims)), correction, keepdim);
+  return r;
 }
 Tensor std(const Tensor& a, const IntList& dims, double correction, bool keepdim) {
-  return var_impl(a, dims, correction, keepdim, true, false).out;
+  Tensor r = var_impl(a, dims, correction, keepdim, true, false).out;
+  autograd::record_var_std(true, a, r, rdims_of(reduce_mask(a, dims)), correction, keepdim);
+  return r;
 }
+// One fused kernel pass; with autograd on, two recorded ops instead (each output gets a grad_fn).
 std::tuple<Tensor, Tensor> var_mean(const Tensor& a, const IntList& dims, double correction, bool keepdim) {
+  if (autograd::should_record({a})) return {var(a, dims, correction, keepdim), mean(a, dims, keepdim)};
   auto r = var_impl(a, dims, correction, keepdim, false, true);
   return {r.out, r.out2};
 }
 std::tuple<Tensor, Tensor> std_mean(const Tensor& a, const IntList& dims, double correction, bool keepdim) {
+  if (autograd::should_record({a})) return {std(a, dims, correction, keepdim), mean(a, dims, keepdim)};
   auto r = var_impl(a, dims, correction, keepdim, true, true);
   return {r.out, r.out2};
 }
@@ -370,7 +427,13 @@ Tensor norm(const Tensor& a, double p, const IntList& dims, bool keepdim, std::o
                "identity");
     }
   }
-  return run_reduce(OpId::norm, x, mask, keepdim, x.dtype(), {}, p).out;
+  Tensor r;
+  {
+    NoGradGuard ng;
+    r = run_reduce(OpId::norm, x, mask, keepdim, x.dtype(), {}, p).out;
+  }
+  autograd::record_norm(x, r, p, rdims_of(mask), keepdim);
+  return r;
 }
 
 Tensor& norm_out(Tensor& out, const Tensor& a, double p, const IntList& dims, bool keepdim,
@@ -414,8 +477,15 @@ Tensor& any_out(Tensor& out, const Tensor& a, const IntList& dims, bool keepdim)
 
 // ---------------- logsumexp ----------------
 Tensor logsumexp(const Tensor& a, const IntList& dims, bool keepdim) {
-  Tensor x = is_floating(a.dtype()) ? a : to_dtype(a, get_default_dtype());
-  return run_reduce(OpId::logsumexp, x, reduce_mask(x, dims), keepdim, x.dtype()).out;
+  auto mask = reduce_mask(a, dims);
+  Tensor r;
+  {
+    NoGradGuard ng;
+    Tensor x = is_floating(a.dtype()) ? a : to_dtype(a, get_default_dtype());
+    r = run_reduce(OpId::logsumexp, x, mask, keepdim, x.dtype()).out;
+  }
+  autograd::record_logsumexp(a, r, rdims_of(mask), keepdim);
+  return r;
 }
 Tensor& logsumexp_out(Tensor& out, const Tensor& a, const IntList& dims, bool keepdim) {
   CT_CHECK(is_floating(out.dtype()), "logsumexp(): Expected floating point type for result tensor, but got: ",
@@ -461,10 +531,22 @@ Tensor scan(OpId op, const char* name, const Tensor& a, int64_t dim, ScalarType 
 }  // namespace
 
 Tensor cumsum(const Tensor& a, int64_t dim, std::optional<ScalarType> dtype) {
-  return scan(OpId::cumsum, "cumsum", a, dim, sum_result_dtype(a, dtype));
+  Tensor r;
+  {
+    NoGradGuard ng;
+    r = scan(OpId::cumsum, "cumsum", a, dim, sum_result_dtype(a, dtype));
+  }
+  autograd::record_cumsum(a, r, wrap_dim(dim, a.dim()));
+  return r;
 }
 Tensor cumprod(const Tensor& a, int64_t dim, std::optional<ScalarType> dtype) {
-  return scan(OpId::cumprod, "cumprod", a, dim, sum_result_dtype(a, dtype));
+  Tensor r;
+  {
+    NoGradGuard ng;
+    r = scan(OpId::cumprod, "cumprod", a, dim, sum_result_dtype(a, dtype));
+  }
+  autograd::record_cumprod(a, r, wrap_dim(dim, a.dim()));
+  return r;
 }
 Tensor& cumsum_out(Tensor& out, const Tensor& a, int64_t dim, std::optional<ScalarType> dtype) {
   if (dtype) check_out_dtype(out, *dtype);

@@ -15,6 +15,7 @@ Tensor make_view(const Tensor& t, Shape sizes, Shape strides, int64_t offset) {
   auto impl = std::make_shared<TensorImpl>(t.get()->storage(), t.dtype(), std::move(sizes), std::move(strides),
                                            offset);
   impl->set_version_counter(t.get()->version_counter());
+  impl->view_base = t.get()->view_base ? t.get()->view_base : t.impl();
   return Tensor(std::move(impl));
 }
 
@@ -25,7 +26,6 @@ Tensor record_view(const char* name, const Tensor& in, Tensor out,
     autograd::record(name, {in}, {out}, [fn](const autograd::tensor_list& g, autograd::Node&) {
       return autograd::tensor_list{fn(g[0])};
     }, false);
-    autograd::mark_view(out, in);
   }
   return out;
 }
@@ -93,7 +93,11 @@ std::optional<Shape> view_strides(const Shape& old_sizes, const Shape& old_strid
 }  // namespace
 
 // Not recorded: detach() is alias() without history.
-Tensor alias(const Tensor& t) { return make_view(t, t.sizes(), t.strides(), t.storage_offset()); }
+Tensor alias(const Tensor& t) {
+  Tensor r = make_view(t, t.sizes(), t.strides(), t.storage_offset());
+  r.get()->view_base = nullptr;
+  return r;
+}
 
 Tensor view(const Tensor& t, const IntList& shape) {
   Shape s = infer_size(shape, t.numel());

@@ -123,7 +123,7 @@ class set_grad_enabled(_DecoratorContextManager):
 
 class inference_mode(_DecoratorContextManager):
     """inference_mode(True) disables grad recording (and version tracking in PyTorch);
-    inference_mode(False) is a no-op inside or outside inference mode except for the flag."""
+    inference_mode(False) clears the flag and enables grad recording."""
 
     def __init__(self, mode=True):
         self.mode = mode
@@ -135,9 +135,9 @@ class inference_mode(_DecoratorContextManager):
 
     def __enter__(self):
         self._prev = (_C.is_inference_mode_enabled(), _C.is_grad_enabled())
+        # Like c10::InferenceMode: grad mode is set to the opposite of the inference flag.
         _C._set_inference_mode(bool(self.mode))
-        if self.mode:
-            _C._set_grad_enabled(False)
+        _C._set_grad_enabled(not self.mode)
 
     def __exit__(self, exc_type, exc_value, traceback):
         _C._set_inference_mode(self._prev[0])

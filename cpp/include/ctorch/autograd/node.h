@@ -68,9 +68,6 @@ struct CT_API AutogradMeta {
   std::weak_ptr<Node> grad_accumulator;
   uint32_t output_nr = 0;
   std::vector<GradHook> leaf_hooks;  // hooks on a leaf run before accumulation
-  // View tracking: an in-place op on a view rewrites the base's history (CopySlices).
-  bool is_view = false;
-  Tensor base;
 };
 
 // The leaf sink: adds incoming gradients into tensor.grad.

@@ -53,6 +53,9 @@ class CT_API TensorImpl {
 
   // A Python number wrapped as a 0-dim tensor: promotes like a scalar, see promote in tensor_iter.
   bool is_wrapped_number = false;
+  // The tensor this one is a view of (the root base), or null. Autograd needs it to rewrite the
+  // base's history when a view is modified in place (see record_inplace).
+  std::shared_ptr<TensorImpl> view_base;
   // Autograd state (null until the tensor takes part in autograd).
   std::shared_ptr<autograd::AutogradMeta> autograd_meta;
 
