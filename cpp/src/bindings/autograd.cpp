@@ -31,8 +31,9 @@ autograd::GradHook make_hook(py::function fn, std::shared_ptr<bool> alive) {
 
 // The backward node of a Python autograd.Function: calls ctx's backward with the GIL held.
 struct PyNode : Node {
-  PyNode(py::object ctx, std::string name, int nargs, bool materialize)
-      : ctx_(std::move(ctx)), name_(std::move(name)), nargs_(nargs), materialize_(materialize) {}
+  PyNode(py::object ctx, std::string name, std::vector<int> tensor_pos, int nargs, bool materialize)
+      : ctx_(std::move(ctx)), name_(std::move(name)), tensor_pos_(std::move(tensor_pos)), nargs_(nargs),
+        materialize_(materialize) {}
   ~PyNode() override {
     py::gil_scoped_acquire gil;
     ctx_ = py::object();
@@ -59,9 +60,9 @@ struct PyNode : Node {
     while (n > size_t(nargs_) && rt[n - 1].is_none()) --n;
     CT_CHECK(n == size_t(nargs_), "function ", name_, " returned an incorrect number of gradients (expected ",
              nargs_, ", got ", rt.size(), ")");
-    // One gradient per forward argument (non-tensor arguments have invalid edges), like PyTorch.
+    // One gradient per tensor argument (PyTorch's node has edges for tensor arguments only).
     tensor_list out;
-    for (int p = 0; p < nargs_; ++p) {
+    for (int p : tensor_pos_) {
       py::object g = rt[p];
       if (!g.is_none() && !py::isinstance<TensorImpl>(g))
         throw Error(str_cat("expected Variable or None (got ",
@@ -72,6 +73,7 @@ struct PyNode : Node {
   }
   py::object ctx_;
   std::string name_;
+  std::vector<int> tensor_pos_;
   int nargs_;
   bool materialize_;
   std::vector<bool> out_is_tensor_;
@@ -241,6 +243,18 @@ void init_autograd(py::module_& m, TensorClass& cls) {
         }
         return t;
       })
+      // .data: shares storage but not the version counter, so writes through it never trip the
+      // saved-tensor check (PyTorch's semantics; gradcheck perturbs inputs this way).
+      .def_property("data", [](const Tensor& t) {
+        Tensor a = alias(t);
+        a.get()->set_version_counter(std::make_shared<VersionCounter>());
+        return a;
+      }, [](py::object self, py::object v) {
+        if (!py::isinstance<TensorImpl>(v))
+          throw TypeError(str_cat("Variable data has to be a tensor, but got ",
+                                  std::string(py::str(py::type::handle_of(v).attr("__name__")))));
+        self.attr("_set_data")(v);
+      })
       .def("retain_grad", &retain_grad)
       .def("register_hook", [](Tensor& t, py::function fn) {
         CT_CHECK(t.requires_grad(), "cannot register a hook on a tensor that doesn't require gradient");
@@ -311,9 +325,13 @@ void init_autograd(py::module_& m, TensorClass& cls) {
   // _release(). Called after forward (which ran under no_grad); returns the outputs to hand back.
   m.def("_function_record", [](py::object ctx, const std::string& name, py::tuple args, py::object outputs,
                                py::list dirty, py::list non_diff, bool materialize) {
-    tensor_list inputs;  // one per argument; undefined for non-tensors (their edges stay invalid)
+    std::vector<int> pos;
+    tensor_list inputs;
     for (size_t i = 0; i < args.size(); ++i)
-      inputs.push_back(py::isinstance<TensorImpl>(args[i]) ? args[i].cast<Tensor>() : Tensor());
+      if (py::isinstance<TensorImpl>(args[i])) {
+        pos.push_back(int(i));
+        inputs.push_back(args[i].cast<Tensor>());
+      }
     const bool executable = autograd::any_requires_grad(inputs);
     bool single = !py::isinstance<py::tuple>(outputs);
     py::tuple outs = single ? py::make_tuple(outputs) : outputs.cast<py::tuple>();
@@ -356,7 +374,7 @@ void init_autograd(py::module_& m, TensorClass& cls) {
       result.append(py::cast(o));
     }
     if (executable) {
-      auto node = std::make_shared<PyNode>(ctx, name, int(args.size()), materialize);
+      auto node = std::make_shared<PyNode>(ctx, name, pos, int(args.size()), materialize);
       node->out_is_tensor_ = is_tensor;
       autograd::set_history(node, inputs, out_ts);
       for (size_t i = 0; i < out_ts.size(); ++i)

@@ -1,8 +1,9 @@
 // CPU GEMM (OpId::gemm): one strided batched kernel, see ops/gemm_kernel.h.
-// Floating types take a packed, cache-blocked path (BLIS loop order: jobs over C blocks, then
-// k blocks, B micro-panels, A micro-panels) around a register-blocked micro-kernel picked at run
-// time (AVX-512, AVX2+FMA or baseline SSE2). float16/bfloat16 are packed as float and
-// accumulate in float. Matrix-vector shapes use a dot/axpy loop; integers a wrapping loop.
+// Floating types take a packed, cache-blocked path (BLIS loop order: jobs over (N block, M
+// blocks), k blocks, B micro-panels, A micro-panels) around a register-blocked micro-kernel
+// picked at run time (AVX-512, AVX2+FMA or baseline SSE2). float16/bfloat16 are packed as float
+// and accumulate in float. Matrix-vector shapes use a dot/axpy loop; small products and integers
+// a row loop without packing.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>

@@ -26,7 +26,7 @@ namespace ctorch {
 namespace cpu {
 namespace red {
 
-constexpr int kLanes = 16;       // independent accumulators, kept in registers (unrolled + SLP)
+constexpr int kLanes = 16;       // independent accumulators (hide add/compare latency)
 constexpr int64_t kLeaf = 1024;  // elements per cascade leaf (row path)
 constexpr int64_t kMaxCols = 4096;  // outputs per block (column path)
 constexpr int64_t kColLeaf = 64;
