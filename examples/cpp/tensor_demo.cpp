@@ -13,6 +13,16 @@ int main() {
   double total = c.sum().item<double>();
   std::cout << "matmul sum = " << total << ", dtype = " << ctorch::dtype_name(c.dtype())
             << ", randn mean = " << r.mean().item<float>() << "\n";
+  // Autograd through the C++ API: d/dx sum(x^3) = 3x^2.
+  ctorch::Tensor x = ctorch::full({3}, 2.0, ctorch::TensorOptions().dtype(ctorch::kFloat64).requires_grad(true));
+  (x * x * x).sum().backward();
+  double g = x.grad().data_ptr<double>()[0];
+  std::cout << "grad of sum(x^3) at 2 = " << g << "\n";
+  if (std::fabs(g - 12.0) > 1e-12) return 1;
+  {
+    ctorch::NoGradGuard no_grad;
+    if ((x * 2).requires_grad()) return 1;
+  }
   try {
     ctorch::mm(ctorch::ones({2, 3}), ctorch::ones({4, 5}));
     return 1;

@@ -1,5 +1,6 @@
 #pragma once
 // Umbrella header of the ctorch C++ API (libtorch-shaped).
+#include "ctorch/autograd/autograd.h"
 #include "ctorch/core/check.h"
 #include "ctorch/core/dtype.h"
 #include "ctorch/core/generator.h"

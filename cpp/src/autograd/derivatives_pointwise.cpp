@@ -4,6 +4,7 @@
 #include "ctorch/autograd/derivatives.h"
 #include "ctorch/ops/creation.h"
 #include "ctorch/ops/pointwise.h"
+#include "ctorch/ops/shape.h"
 
 namespace ctorch {
 namespace autograd {
@@ -93,7 +94,8 @@ const Formula* formula(OpId op) {
                         mul(b, pow(a, sub(b, Scalar(int64_t(1))))));
       if (b.get()->is_wrapped_number) return tensor_list{mul(g, da), Tensor()};
       Tensor db_mask = logical_and(eq(a, Scalar(int64_t(0))), ge(b, Scalar(int64_t(0))));
-      Tensor db = where(db_mask, zeros_like(r), mul(r, log(a)));
+      // log in the result's dtype: a wrapped integer base (2 ** x) would otherwise take log in float32.
+      Tensor db = where(db_mask, zeros_like(r), mul(r, log(to_dtype(a, r.dtype()))));
       return tensor_list{mul(g, da), mul(g, db)};
     });
     set(OpId::atan2, "Atan2Backward0", true, [](G g, G a, G b, G, const Scalar&) {
@@ -142,6 +144,8 @@ void record_pointwise(OpId op, const Tensor& a, const Tensor& b, const Tensor& r
   SavedTensor sb = b.defined() && f->uses_self ? save(b) : SavedTensor();
   SavedTensor sr = f->uses_result && !(op == OpId::pow && scalar_b) ? save_output(result) : SavedTensor();
   bool has_b = b.defined();
+  // Only nodes that saved tensors refuse a second backward (AddBackward0 etc. allow it, like PyTorch).
+  bool has_saved = sa.defined() || sb.defined() || sr.defined();
   auto fn = [f, sa, sb, sr, alpha, has_b](const tensor_list& g, Node& self) {
     auto owner = self.shared_from_this();
     Tensor av = sa.unpack(), bv = sb.unpack(), rv = sr.unpack(owner);
@@ -151,9 +155,9 @@ void record_pointwise(OpId op, const Tensor& a, const Tensor& b, const Tensor& r
   };
   if (inplace) {
     Tensor self = result;
-    record_inplace(name, self, has_b ? tensor_list{b} : tensor_list{}, fn, true);
+    record_inplace(name, self, has_b ? tensor_list{b} : tensor_list{}, fn, has_saved);
   } else {
-    record(name, has_b ? tensor_list{a, b} : tensor_list{a}, {result}, fn, true);
+    record(name, has_b ? tensor_list{a, b} : tensor_list{a}, {result}, fn, has_saved);
   }
 }
 

@@ -34,6 +34,18 @@ Tensor& Tensor::set_requires_grad(bool r) {
   return *this;
 }
 
+void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph) const {
+  autograd::backward({*this}, {gradient}, retain_graph, create_graph);
+}
+Tensor Tensor::grad() const {
+  auto* m = autograd::meta(*this);
+  return m ? m->grad : Tensor();
+}
+bool Tensor::is_leaf() const {
+  auto* m = autograd::meta(*this);
+  return !(m && m->grad_fn);
+}
+
 namespace autograd {
 
 bool anomaly_mode_enabled() { return g_anomaly; }

@@ -137,6 +137,16 @@ void set_grad(Tensor& t, py::object g) {
 
 Tensor get_grad(const Tensor& t) {
   AutogradMeta* m = autograd::meta(t);
+  if (m && m->grad_fn && !m->retains_grad && !m->grad.defined()) {
+    if (PyErr_WarnEx(PyExc_UserWarning,
+                     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+                     "attribute won't be populated during autograd.backward(). If you indeed want the .grad field to "
+                     "be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access "
+                     "the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
+                     "github.com/pytorch/pytorch/pull/30531 for more information.",
+                     1) < 0)
+      throw py::error_already_set();
+  }
   return m ? m->grad : Tensor();
 }
 
@@ -207,7 +217,10 @@ void init_autograd(py::module_& m, TensorClass& cls) {
         return t.set_requires_grad(r);
       }, "requires_grad"_a = true)
       .def_property("grad", &get_grad, &set_grad)
-      .def_property("_grad", &get_grad, [](Tensor& t, py::object g) {
+      .def_property("_grad", [](const Tensor& t) {
+        AutogradMeta* m = autograd::meta(t);
+        return m ? m->grad : Tensor();
+      }, [](Tensor& t, py::object g) {
         autograd::materialize_meta(t).grad = g.is_none() ? Tensor() : g.cast<Tensor>();
       })
       .def_property_readonly("grad_fn", [](const Tensor& t) -> py::object {

@@ -99,21 +99,21 @@ def _elements(t):
 def _numerical_jacobians(func, inputs, eps, targets=None):
     """Returns J[i][j] (NumPy, shape (numel of input j, numel of output i)) over every output i and
     every input j in `targets` (default: the inputs requiring grad)."""
+    # func runs with grad mode as the caller has it: gradgradcheck's func needs autograd inside.
     targets = _diff_inputs(inputs) if targets is None else targets
-    with no_grad():
-        outs = [o for o in _outputs(func, inputs)]
+    outs = list(_outputs(func, inputs))
     jac = [[None] * len(targets) for _ in outs]
     for j, inp in enumerate(targets):
         cols = [[] for _ in outs]
         data = inp.data  # writes through .data leave the version counter (saved-tensor checks) alone
-        with no_grad():
-            for entry in _elements(data):
-                orig = entry.clone()
-                entry.copy_(orig - eps)
-                out_a = _outputs(func, inputs)
-                entry.copy_(orig + eps)
-                out_b = _outputs(func, inputs)
-                entry.copy_(orig)
+        for entry in _elements(data):
+            orig = entry.clone()
+            entry.copy_(orig - eps)
+            out_a = _outputs(func, inputs)
+            entry.copy_(orig + eps)
+            out_b = _outputs(func, inputs)
+            entry.copy_(orig)
+            with no_grad():
                 for i, (a, b) in enumerate(zip(out_a, out_b)):
                     if isinstance(a, Tensor) and a.dtype.is_floating_point:
                         cols[i].append(_np(((b - a) / (2 * eps)).reshape(-1)))
@@ -218,12 +218,11 @@ def _fast_check(func, inputs, outs, diff_outs, diff_inputs, eps, rtol, atol, non
         data = t.data
         orig = data.clone()
         ut = _to_tensor(u.reshape(tuple(t.shape)), t.dtype)
-        with no_grad():
-            data.copy_(orig - ut * eps)
-            out_a = _outputs(func, inputs)
-            data.copy_(orig + ut * eps)
-            out_b = _outputs(func, inputs)
-            data.copy_(orig)
+        data.copy_(orig - ut * eps)
+        out_a = _outputs(func, inputs)
+        data.copy_(orig + ut * eps)
+        out_b = _outputs(func, inputs)
+        data.copy_(orig)
         idx = [k for k, o in enumerate(outs) if any(o is d for d in diff_outs)]
         for i, (o, v) in enumerate(zip(diff_outs, vs)):
             a, b = out_a[idx[i]], out_b[idx[i]]

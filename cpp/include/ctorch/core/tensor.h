@@ -64,6 +64,12 @@ class CT_API Tensor {
   // Autograd-facing accessors (implemented by the autograd engine; defaults before it exists).
   bool requires_grad() const;
   Tensor& set_requires_grad(bool r);
+  Tensor& requires_grad_(bool r = true) { return set_requires_grad(r); }
+  // libtorch-style autograd entry points (see ctorch/autograd/autograd.h for the full API).
+  void backward(const Tensor& gradient = Tensor(), std::optional<bool> retain_graph = std::nullopt,
+                bool create_graph = false) const;
+  Tensor grad() const;  // undefined until a backward pass reaches this leaf
+  bool is_leaf() const;
 
   // Views and layout.
   Tensor view(const IntList& shape) const;
