@@ -137,6 +137,55 @@ CASES += [
     GradCase("exp_method_t", meth("exp"), [A(3, 4, d="small", layout="t")]),
 ]
 
+def _inplace_unary(name):
+    def f(lib, x):
+        y = x * 1
+        getattr(y, name + "_")()
+        return y
+    return f
+
+
+def _inplace_binary(name, **kw):
+    def f(lib, x, *o):
+        y = x * 1
+        getattr(y, name + "_")(*o, **kw)
+        return y
+    return f
+
+
+# In-place variants on non-leaves (the formula must see self's value from before the write).
+for _n, _d in UNARY:
+    CASES.append(GradCase(_n + "_inplace", _inplace_unary(_n), [A(3, 4, d=_d, layout="t")]))
+CASES += [
+    GradCase("add_inplace", _inplace_binary("add", alpha=0.3), [A(3, 4), A(4)]),
+    GradCase("sub_inplace", _inplace_binary("sub"), [A(3, 4), A(3, 1)]),
+    GradCase("mul_inplace", _inplace_binary("mul"), [A(3, 4, layout="step"), A(4)]),
+    GradCase("div_inplace", _inplace_binary("div"), [A(3, 4), A(4, d="away")]),
+    GradCase("div_floor_inplace", _inplace_binary("div", rounding_mode="floor"), [A(3, 4), A(4, d="away")]),
+    GradCase("fmod_inplace", _inplace_binary("fmod"), [A(3, 4), A(4, d="away")]),
+    GradCase("remainder_inplace", _inplace_binary("remainder"), [A(3, 4), A(4, d="away")]),
+    GradCase("pow_inplace", _inplace_binary("pow"), [A(3, 4, d="pos"), A(4)]),
+    GradCase("pow_scalar_inplace", lambda lib, x: (x * 1).pow_(2.5), [A(3, 4, d="pos")]),
+    GradCase("atan2_inplace", _inplace_binary("atan2"), [A(3, 4), A(4, d="away")]),
+    GradCase("clamp_inplace", lambda lib, x: (x * 1).clamp_(-0.5, 0.5), [A(3, 4)]),
+    GradCase("clamp_tensor_inplace", _inplace_binary("clamp"), [A(3, 4), A(4, d="unit"), A(3, 1, d="pos")]),
+    GradCase("lerp_inplace", _inplace_binary("lerp"), [A(3, 4), A(4), A(3, 4, d="unit")]),
+    GradCase("lerp_scalar_inplace", _inplace_binary("lerp", weight=0.25), [A(3, 4), A(4)]),
+    GradCase("addcmul_inplace", _inplace_binary("addcmul", value=2.0), [A(3, 4), A(4), A(3, 1)]),
+    GradCase("addcdiv_inplace", _inplace_binary("addcdiv"), [A(3, 4), A(4), A(3, 1, d="away")]),
+]
+# Empty inputs: the gradient is an empty tensor of the input's shape.
+CASES += [
+    GradCase("exp_empty", call("exp"), [A(0, 3)]),
+    GradCase("mul_empty_bcast", call("mul"), [A(0, 3), A(3)]),
+    GradCase("sum_empty", meth("sum"), [A(0, 3)], "reduction"),
+    GradCase("sum_empty_dim", meth("sum", 0), [A(0, 3)], "reduction"),
+    GradCase("mean_empty_dim", meth("mean", 1), [A(0, 3)], "reduction"),
+    GradCase("prod_empty", meth("prod"), [A(0, 3)], "reduction"),
+    GradCase("mm_empty", call("mm"), [A(3, 0), A(0, 4)], "linalg"),
+    GradCase("matmul_empty_batch", call("matmul"), [A(0, 2, 3), A(3, 2)], "linalg"),
+]
+
 # ---- binary arithmetic
 CASES += _cases("add", call("add"), _binary_variants())
 CASES += _cases("add_alpha", call("add", alpha=2.5), _binary_variants()[:2])

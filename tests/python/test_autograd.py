@@ -526,14 +526,32 @@ def test_retain_grad_errors():
     same_error(lambda L: L.ones(3).retain_grad())
 
 
-def test_non_leaf_grad_is_none():
+def test_non_leaf_grad_is_none_and_warns():
     def f(L):
         x = leaf(L, V3)
         y = x * 2
         (y * 2).backward(L.ones(3, dtype=L.float64))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return y.grad
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            g = y.grad
+            z = x * 3
+            z.retain_grad()
+            gz = z.grad
+            gx = x.grad
+        # torch appends " (Triggered internally at <its C++ source>)"
+        msgs = [str(m.message).split(" (Triggered internally")[0] for m in w]
+        return g, gz, gx, msgs, [m.category.__name__ for m in w]
+    both(f)
+
+
+def test_data_does_not_share_version_counter():
+    def f(L):
+        x = leaf(L, V3)
+        y = x * x
+        x.data.mul_(1)  # not seen by the saved-tensor check
+        y.backward(L.ones(3, dtype=L.float64))
+        d = x.data
+        return x._version, d._version, d.requires_grad, d.is_leaf, x.grad
     both(f)
 
 
@@ -962,6 +980,47 @@ def test_deep_chain_autograd_grad_create_graph():
         y = y.view(-1)
     (g,) = ctorch.autograd.grad(y, x, ctorch.ones(3), create_graph=True)
     assert g.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_deep_function_chain():
+    class Same(ctorch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * 1.0
+
+        @staticmethod
+        def backward(ctx, g):
+            ctx.saved_tensors
+            return g
+
+    x = ctorch.ones(3, requires_grad=True)
+    y = x
+    for _ in range(50000):
+        y = Same.apply(y)
+    y.backward(ctorch.ones(3))
+    assert x.grad.tolist() == [1.0, 1.0, 1.0]
+    y = x
+    for _ in range(50000):
+        y = Same.apply(y)
+    del y  # ctx -> saved input -> node -> ctx ... freed iteratively
+
+
+def test_set_multithreading_enabled():
+    def f(L):
+        with L.autograd.set_multithreading_enabled(False):
+            inside = L.autograd.is_multithreading_enabled()
+        return inside, L.autograd.is_multithreading_enabled()
+    both(f)
+
+
+def test_get_gradient_edge():
+    x = leaf(ctorch, V3)
+    y = x * 2
+    e = ctorch.autograd.graph.get_gradient_edge(y)
+    assert e.node is y.grad_fn and e.output_nr == 0
+    le = ctorch.autograd.graph.get_gradient_edge(x)
+    assert le.node.name() == "torch::autograd::AccumulateGrad" and le.node.variable is x
 
 
 def test_recursion_limit_untouched():

@@ -24,11 +24,11 @@ TOL = {"float64": (1e-10, 1e-10), "float32": (1e-5, 1e-5)}  # (rtol, atol relati
 # Intentional differences. torch.matmul with a 1-d operand or batch dims is a composite op whose
 # grad_fn is the last node of its decomposition (it folds/expands/clones around mm and bmm); ctorch
 # decomposes differently, so only the gradients (checked above) must agree for these rows.
-_MATMUL_DECOMP = {"SqueezeBackward4", "UnsafeViewBackward0", "CloneBackward0", "ViewBackward0", "MmBackward0",
+_MATMUL_DECOMP = {"SqueezeBackward4", "SqueezeBackward1", "UnsafeViewBackward0", "CloneBackward0", "ViewBackward0", "MmBackward0",
                   "BmmBackward0", "MvBackward0"}
 GRAD_FN_ALLOWED = {n: _MATMUL_DECOMP for n in (
     "matmul_1d_2d", "matmul_3d_2d", "matmul_2d_3d", "matmul_3d_1d", "matmul_1d_3d", "matmul_3d_3d",
-    "matmul_bcast_batch", "matmul_bcast_batch2", "matmul_t")}
+    "matmul_bcast_batch", "matmul_bcast_batch2", "matmul_t", "matmul_empty_batch")}
 
 
 def _ids(cases):

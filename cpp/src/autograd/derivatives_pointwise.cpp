@@ -1,6 +1,8 @@
 // Backward formulas of the pointwise table rows, one line each, written with ctorch ops so they
 // run on any device and can be differentiated again. Un-broadcasting and dtype casts are the
 // engine's job (see validate_grad in engine.cpp).
+#include <cmath>
+
 #include "ctorch/autograd/derivatives.h"
 #include "ctorch/ops/creation.h"
 #include "ctorch/ops/pointwise.h"
@@ -13,6 +15,9 @@ namespace {
 using G = const Tensor&;
 Tensor zeros_of(G g) { return zeros_like(g); }
 Tensor sq(G x) { return mul(x, x); }
+Scalar negate(const Scalar& s) { return s.is_float() ? Scalar(-s.to_double()) : Scalar(int64_t(-s.to_long())); }
+Scalar minus_one(const Scalar& s) { return s.is_float() ? Scalar(s.to_double() - 1) : Scalar(int64_t(s.to_long() - 1)); }
+bool is_number(G t) { return t.defined() && t.get()->is_wrapped_number; }
 
 struct Formula {
   const char* name;
@@ -75,28 +80,39 @@ const Formula* formula(OpId op) {
     set(OpId::add, "AddBackward0", false,
         [](G g, G, G, G, const Scalar& al) { return tensor_list{g, al.to_double() == 1 ? g : mul(g, al)}; });
     set(OpId::sub, "SubBackward0", false,
-        [](G g, G, G, G, const Scalar& al) { return tensor_list{g, al.to_double() == 1 ? neg(g) : mul(g, neg(scalar_to_tensor(al)))}; });
+        [](G g, G, G, G, const Scalar& al) { return tensor_list{g, al.to_double() == 1 ? neg(g) : mul(g, negate(al))}; });
     set(OpId::mul, "MulBackward0", true, [](G g, G a, G b, G, const Scalar&) { return tensor_list{mul(g, b), mul(g, a)}; });
     set(OpId::div, "DivBackward0", true, [](G g, G a, G b, G, const Scalar&) {
       return tensor_list{div(g, b), neg(div(mul(g, a), sq(b)))};
     });
-    set(OpId::div_floor, "DivBackward1", false,
+    set(OpId::div_floor, "DivBackward2", false,
         [](G g, G, G, G, const Scalar&) { return tensor_list{zeros_of(g), zeros_of(g)}; });
-    set(OpId::div_trunc, "DivBackward1", false,
+    set(OpId::div_trunc, "DivBackward2", false,
         [](G g, G, G, G, const Scalar&) { return tensor_list{zeros_of(g), zeros_of(g)}; });
     set(OpId::fmod, "FmodBackward1", true,
         [](G g, G a, G b, G, const Scalar&) { return tensor_list{g, neg(mul(g, trunc(div(a, b))))}; });
     set(OpId::remainder, "RemainderBackward1", true,
         [](G g, G a, G b, G, const Scalar&) { return tensor_list{g, neg(mul(g, floor(div(a, b))))}; });
     set(OpId::pow, "PowBackward1", true, [](G g, G a, G b, G r, const Scalar&) {
-      // d/da = b * a^(b-1) (0 where b == 0); d/db = r * log(a) (0 where a == 0 and b >= 0)
-      Tensor da = where(eq(b, Scalar(int64_t(0))), zeros_like(a),
-                        mul(b, pow(a, sub(b, Scalar(int64_t(1))))));
-      if (b.get()->is_wrapped_number) return tensor_list{mul(g, da), Tensor()};
-      Tensor db_mask = logical_and(eq(a, Scalar(int64_t(0))), ge(b, Scalar(int64_t(0))));
-      // log in the result's dtype: a wrapped integer base (2 ** x) would otherwise take log in float32.
-      Tensor db = where(db_mask, zeros_like(r), mul(r, log(to_dtype(a, r.dtype()))));
-      return tensor_list{mul(g, da), mul(g, db)};
+      // d/da = b * a^(b-1) (0 where b == 0); d/db = r * log(a) (0 where a == 0 and b >= 0).
+      // A Python-number operand (wrapped 0-dim tensor) is used as a double Scalar: ops on it alone
+      // would round to the default dtype (float32).
+      Tensor ga, gb;
+      if (is_number(b)) {
+        Scalar e = b.item();
+        ga = e.to_double() == 0 ? zeros_like(a) : mul(g, mul(pow(a, minus_one(e)), e));
+      } else if (!is_number(a)) {
+        ga = mul(g, where(eq(b, Scalar(int64_t(0))), zeros_like(a), mul(b, pow(a, sub(b, Scalar(int64_t(1)))))));
+      }
+      if (is_number(a)) {
+        double base = a.item().to_double();
+        gb = mul(g, mul(r, Scalar(std::log(base))));
+        if (base == 0) gb = where(ge(b, Scalar(int64_t(0))), zeros_like(gb), gb);
+      } else if (!is_number(b)) {
+        Tensor db_mask = logical_and(eq(a, Scalar(int64_t(0))), ge(b, Scalar(int64_t(0))));
+        gb = mul(g, where(db_mask, zeros_like(r), mul(r, log(a))));
+      }
+      return tensor_list{ga, gb};
     });
     set(OpId::atan2, "Atan2Backward0", true, [](G g, G a, G b, G, const Scalar&) {
       Tensor den = add(sq(a), sq(b));
@@ -136,10 +152,17 @@ void record_pointwise(OpId op, const Tensor& a, const Tensor& b, const Tensor& r
   if (!f || !is_floating(result.dtype())) return;
   bool inplace = old_self.defined() || result.is_same(a);
   const char* name = f->name;
-  bool scalar_b = b.defined() && b.get()->is_wrapped_number;
+  bool scalar_b = is_number(b), scalar_a = is_number(a);
   if (op == OpId::pow && scalar_b) name = "PowBackward0";
+  if (op == OpId::pow && scalar_a) name = "PowBackward2";
+  if (op == OpId::sub && scalar_a) name = "RsubBackward1";  // `2 - x`
   if (op == OpId::fmod && scalar_b) name = "FmodBackward0";
   if (op == OpId::remainder && scalar_b) name = "RemainderBackward0";
+  if (inplace && f->uses_self && old_self.defined() && requires_grad(a)) {
+    // The copy of self taken before the write gets self's old history, so that double backward
+    // reaches what self was computed from (PyTorch likewise saves a clone made with grad mode on).
+    record("CloneBackward0", {a}, {old_self}, [](const tensor_list& g, Node&) { return tensor_list{g[0]}; }, false);
+  }
   SavedTensor sa = f->uses_self ? save(inplace ? old_self : a) : SavedTensor();
   SavedTensor sb = b.defined() && f->uses_self ? save(b) : SavedTensor();
   SavedTensor sr = f->uses_result && !(op == OpId::pow && scalar_b) ? save_output(result) : SavedTensor();

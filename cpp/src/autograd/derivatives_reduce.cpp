@@ -47,25 +47,35 @@ void record_mean(const Tensor& a, const Tensor& r, const IntList& rdims, bool ke
   }, false);
 }
 
+// Product of all the other elements along `dim` without dividing (exact with zeros, and
+// differentiable again): exclusive cumprod from the left times exclusive cumprod from the right.
+static Tensor prod_others(const Tensor& x, int64_t dim) {
+  int64_t n = x.sizes()[dim];
+  if (n == 0) return x;
+  Shape os = x.sizes();
+  os[dim] = 1;
+  Tensor one = ones(os, x.options());
+  Tensor left = cumprod(cat({one, narrow(x, dim, 0, n - 1)}, dim), dim);
+  Tensor rev = arange(Scalar(n - 1), Scalar(int64_t(-1)), Scalar(int64_t(-1)), TensorOptions().dtype(kInt64));
+  Tensor xr = index_select(x, dim, rev);
+  Tensor right = index_select(cumprod(cat({one, narrow(xr, dim, 0, n - 1)}, dim), dim), dim, rev);
+  return mul(left, right);
+}
+
 void record_prod(const Tensor& a, const Tensor& r, const IntList& rdims, bool keepdim, bool full) {
   if (!should_record({a}) || !is_floating(r.dtype())) return;
   SavedTensor sa = save(a), sr = save_output(r);
   Shape in = a.sizes();
   record(full ? "ProdBackward0" : "ProdBackward1", {a}, {r}, [sa, sr, in, rdims, keepdim](const tensor_list& g, Node& self) {
-    Tensor x = sa.unpack(), res = unreduce(sr.unpack(self.shared_from_this()), in, rdims, keepdim);
+    Tensor x = sa.unpack();
     Tensor ge = unreduce(g[0], in, rdims, keepdim);
-    // Zeros: the product of the others is res/x when x != 0; with exactly one zero in the
-    // reduced group it is the product of the non-zeros at that zero's position.
-    Tensor is_zero = eq(x, Scalar(int64_t(0)));
-    Tensor nz = where(is_zero, ones_like(x), x);
-    IntList dims = rdims.empty() ? IntList{} : rdims;
-    Tensor prod_nz = dims.empty() ? prod(nz) : nz;
-    for (int64_t d : dims) prod_nz = prod(prod_nz, d, true);
-    Tensor zc = dims.empty() ? sum(is_zero) : sum(is_zero, dims, true);
-    prod_nz = expand(dims.empty() ? prod_nz : prod_nz, in);
-    zc = expand(zc, in);
-    Tensor others = where(eq(zc, Scalar(int64_t(0))), div(res, nz),
-                          where(logical_and(is_zero, eq(zc, Scalar(int64_t(1)))), prod_nz, zeros_like(x)));
+    if (in.empty()) return tensor_list{ge};
+    // Without zeros the others' product is result / x (as in PyTorch, so double backward agrees).
+    if (!any(eq(x, Scalar(int64_t(0)))).item().to_bool()) {
+      Tensor res = unreduce(sr.unpack(self.shared_from_this()), in, rdims, keepdim);
+      return tensor_list{mul(ge, div(res, x))};
+    }
+    Tensor others = rdims.size() == 1 ? prod_others(x, rdims[0]) : reshape(prod_others(reshape(x, {-1}), 0), in);
     return tensor_list{mul(ge, others)};
   });
 }
@@ -122,7 +132,7 @@ void record_norm(const Tensor& a, const Tensor& r, double p, const IntList& rdim
   if (!should_record({a}) || !is_floating(r.dtype())) return;
   SavedTensor sa = save(a), sr = save_output(r);
   Shape in = a.sizes();
-  record("NormBackward1", {a}, {r}, [sa, sr, in, rdims, keepdim, p](const tensor_list& g, Node& self) {
+  record("LinalgVectorNormBackward0", {a}, {r}, [sa, sr, in, rdims, keepdim, p](const tensor_list& g, Node& self) {
     Tensor x = sa.unpack(), nrm = unreduce(sr.unpack(self.shared_from_this()), in, rdims, keepdim);
     Tensor ge = unreduce(g[0], in, rdims, keepdim);
     Tensor zero = zeros_like(x);

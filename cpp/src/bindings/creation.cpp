@@ -269,7 +269,7 @@ ScalarType parse_dtype(const char* fn, py::handle h) {
 
 Device parse_device(py::handle h) {
   Device d = device_from_py(h);
-  if (d.is_cuda() && !cuda_compiled()) raise_py(PyExc_AssertionError, "Torch not compiled with CUDA enabled");
+  if (d.is_cuda() && !(cuda_compiled() && cuda_allocator_slot())) raise_py(PyExc_AssertionError, "Torch not compiled with CUDA enabled");
   return d;
 }
 

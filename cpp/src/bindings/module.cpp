@@ -98,8 +98,14 @@ PYBIND11_MODULE(_C, m) {
     ScalarType t = ScalarType(i);
     return py::make_tuple(dtype_name(t), itemsize(t), is_floating(t), dtype_legacy_name(t));
   });
-  m.def("_cuda_compiled", [] { return cuda_compiled(); });
+  // CUDA counts as compiled in only once the CUDA part registers its allocator (a build with
+  // nvcc but without the CUDA runtime pieces behaves like a CPU-only build).
+  m.def("_cuda_compiled", [] {
+    init();
+    return cuda_compiled() && cuda_allocator_slot() != nullptr;
+  });
 
+  init();  // register kernels (and the CUDA allocator, when built) before any Python call
   TensorClass cls(m, "Tensor", py::dynamic_attr());
   init_tensor(m, cls);
   init_creation(m, cls);

@@ -1,0 +1,360 @@
+"""NumPy reference data for test_numpy_ref.py: dtype facts, the promotion table of
+pytorch-facts.md 4.3 encoded as data, tolerances, input makers and the op tables.
+
+Never imports torch: values are checked against NumPy, result dtypes against the facts-doc rules.
+``CTORCH_NUMPY_REF_LIB=torch`` runs the same tables against real PyTorch, which is how the
+references themselves were validated (PyTorch is the spec); the default library is ctorch.
+"""
+
+import importlib
+import os
+
+import numpy as np
+
+L = importlib.import_module(os.environ.get("CTORCH_NUMPY_REF_LIB", "ctorch"))
+
+DTYPES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16", "float32", "float64")
+FLOATS = ("float16", "bfloat16", "float32", "float64")
+INTS = ("uint8", "int8", "int16", "int32", "int64")
+NOBOOL = DTYPES[1:]
+SHORT = {"b": "bool", "u8": "uint8", "i8": "int8", "i16": "int16", "i32": "int32", "i64": "int64",
+         "f16": "float16", "bf16": "bfloat16", "f32": "float32", "f64": "float64"}
+# NumPy dtype holding each dtype's values exactly (bfloat16 goes through float32).
+NP = {"bool": np.bool_, "uint8": np.uint8, "int8": np.int8, "int16": np.int16, "int32": np.int32,
+      "int64": np.int64, "float16": np.float16, "bfloat16": np.float32, "float32": np.float32, "float64": np.float64}
+# torch.testing.assert_close defaults (rtol, atol).
+TOL = {"float16": (1e-3, 1e-5), "bfloat16": (1.6e-2, 1e-5), "float32": (1.3e-6, 1e-5), "float64": (1e-7, 1e-7)}
+
+# pytorch-facts.md 4.3, verbatim: dim>=1 tensor a (row) with tensor b / Python scalar (columns).
+PROMO_DOC = """
+| b | b | u8 | i8 | i16 | i32 | i64 | f16 | bf16 | f32 | f64 | i64 | f32 | b | c64 |
+| u8 | u8 | u8 | i16 | i16 | i32 | i64 | f16 | bf16 | f32 | f64 | u8 | f32 | u8 | c64 |
+| i8 | i8 | i16 | i8 | i16 | i32 | i64 | f16 | bf16 | f32 | f64 | i8 | f32 | i8 | c64 |
+| i16 | i16 | i16 | i16 | i16 | i32 | i64 | f16 | bf16 | f32 | f64 | i16 | f32 | i16 | c64 |
+| i32 | i32 | i32 | i32 | i32 | i32 | i64 | f16 | bf16 | f32 | f64 | i32 | f32 | i32 | c64 |
+| i64 | i64 | i64 | i64 | i64 | i64 | i64 | f16 | bf16 | f32 | f64 | i64 | f32 | i64 | c64 |
+| f16 | f16 | f16 | f16 | f16 | f16 | f16 | f16 | f32 | f32 | f64 | f16 | f16 | f16 | c32 |
+| bf16 | bf16 | bf16 | bf16 | bf16 | bf16 | bf16 | f32 | bf16 | f32 | f64 | bf16 | bf16 | bf16 | c64 |
+| f32 | f32 | f32 | f32 | f32 | f32 | f32 | f32 | f32 | f32 | f64 | f32 | f32 | f32 | c64 |
+| f64 | f64 | f64 | f64 | f64 | f64 | f64 | f64 | f64 | f64 | f64 | f64 | f64 | f64 | c128 |
+"""
+SCALAR_COLS = ("int", "float", "bool", "complex")
+
+
+def _parse_promo():
+    table, scalar = {}, {}
+    for line in PROMO_DOC.strip().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        a = SHORT[cells[0]]
+        for b, r in zip(DTYPES, cells[1:11]):
+            table[(a, b)] = SHORT[r]
+        for s, r in zip(SCALAR_COLS, cells[11:]):
+            scalar[(a, s)] = SHORT.get(r, r)
+    return table, scalar
+
+
+PROMO, PROMO_SCALAR = _parse_promo()
+
+
+def category(d):
+    return 0 if d == "bool" else 1 if d in INTS else 2
+
+
+def promote(*ds):
+    r = ds[0]
+    for d in ds[1:]:
+        r = PROMO[(r, d)]
+    return r
+
+
+SCALAR_DTYPE = {bool: "bool", int: "int64", float: "float32"}  # default dtype of each scalar category
+
+
+def _combine(higher, lower):
+    return higher if lower is None or category(higher) >= category(lower) else promote(higher, lower)
+
+
+def result_type(*ops):
+    """Facts-doc rule. ops: ("t", dtype) dim>=1 tensor, ("z", dtype) 0-dim tensor, or a Python
+    number. A lower group (0-dim tensors, then Python scalars) only changes the result when its
+    category is higher than that of the group above it."""
+    dims = [o[1] for o in ops if isinstance(o, tuple) and o[0] == "t"]
+    zeros = [o[1] for o in ops if isinstance(o, tuple) and o[0] == "z"]
+    scal = [SCALAR_DTYPE[type(o)] for o in ops if not isinstance(o, tuple)]
+    res = None
+    for g in (scal, zeros, dims):
+        if g:
+            res = _combine(promote(*g), res)
+    return res
+
+
+def to_float(d):
+    """Result dtype of a floating op (exp, true division): integers and bool give float32."""
+    return d if d in FLOATS else "float32"
+
+
+# ---------------------------------------------------------------- tensors and values
+def dt(name):
+    return getattr(L, name)
+
+
+def dname(d):
+    return str(d).split(".")[-1]
+
+
+DOMAINS = {"any": (-5.0, 5.0), "pos": (0.1, 5.0), "unit": (-0.95, 0.95), "small": (-1.2, 1.2),
+           "ge1": (1.0, 4.0), "prod": (0.5, 1.5), "exp": (-2.0, 2.0)}
+INT_DOMAINS = {"pos": (1, 9), "ge1": (1, 4), "unit": (-1, 1), "small": (-1, 1), "prod": (-2, 2),
+               "exp": (0, 3), "shift": (0, 7)}
+FLOAT_SPECIALS = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, 0.5, 1.5, 2.5, -0.5, -2.5, 1.0, -3.0])
+
+
+def values(rng, shape, dtype, domain="any", nonzero=False):
+    """Random NumPy values for `dtype` (float64 for float dtypes; each library rounds)."""
+    if dtype == "bool":
+        v = rng.integers(0, 2, size=shape).astype(bool)
+        if nonzero:
+            v[...] = True
+        return v
+    if dtype in FLOATS:
+        lo, hi = DOMAINS[domain]
+        v = rng.uniform(lo, hi, size=shape)
+        if nonzero:
+            v[np.abs(v) < 0.25] = 0.5
+        return v
+    lo, hi = INT_DOMAINS.get(domain, (-9, 9))
+    if dtype == "uint8":
+        lo = max(lo, 0)
+    v = rng.integers(lo, hi + 1, size=shape).astype(np.int64)
+    if nonzero:
+        v[v == 0] = 1
+    return v
+
+
+def tensor(arr, dtype):
+    arr = np.ascontiguousarray(arr)
+    if arr.dtype == np.float64 and dtype not in ("float64",):
+        arr = arr.astype(np.float32)  # both libraries round float -> half/bfloat16 from float32 here
+    return L.from_numpy(arr.copy()).to(dt(dtype))
+
+
+def to_np(t):
+    """Values of a library tensor as a NumPy array (bfloat16 through float32)."""
+    if t.dtype == L.bfloat16:
+        t = t.float()
+    return np.array(t.detach().numpy(), copy=True)
+
+
+def ref_in(t):
+    """Reference operand: float tensors as float64, integer/bool in their own NumPy dtype."""
+    a = to_np(t)
+    return a.astype(np.float64) if a.dtype.kind == "f" else a
+
+
+# A view is (library fn, NumPy fn, base shape) applied to a contiguous base of that shape.
+VIEWS = {
+    "contig": (lambda t: t, lambda a: a, (3, 4)),
+    "T": (lambda t: t.t(), lambda a: a.T, (4, 3)),
+    "step": (lambda t: t[:, ::2], lambda a: a[:, ::2], (3, 8)),
+    "0-dim": (lambda t: t, lambda a: a, ()),
+    "empty": (lambda t: t, lambda a: a, (0, 3)),
+}
+
+
+def make(rng, dtype, shape_or_view, domain="any", nonzero=False, base=None):
+    """-> (library tensor, reference NumPy operand): a view name from VIEWS or a shape."""
+    if isinstance(shape_or_view, str):
+        lf, nf, shape = VIEWS[shape_or_view]
+    else:
+        lf, nf, shape = (lambda t: t), (lambda a: a), shape_or_view
+    v = values(rng, shape, dtype, domain, nonzero) if base is None else base
+    t = tensor(v, dtype)
+    return lf(t), nf(ref_in(t))
+
+
+def round_to(ref, dtype):
+    """Rounds/wraps a reference array to `dtype` (what the library stores)."""
+    ref = np.asarray(ref)
+    if dtype == "bfloat16":
+        f = ref.astype(np.float32)
+        bits = f.view(np.uint32).astype(np.uint64)
+        rounded = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16 << 16).astype(np.uint32).view(np.float32)
+        return np.where(np.isnan(f), f, rounded)
+    if dtype in FLOATS:
+        return ref.astype(NP[dtype])
+    if dtype == "bool":
+        return ref.astype(bool)
+    if ref.dtype.kind == "f":
+        return np.trunc(ref).astype(np.int64).astype(NP[dtype])
+    return ref.astype(np.int64).astype(NP[dtype])
+
+
+def assert_close(got, ref, dtype=None, exact=False, tol=None, zero_sign=False):
+    """got: library tensor; ref: NumPy reference values; dtype: expected result dtype name."""
+    if dtype is not None:
+        assert dname(got.dtype) == dtype, "dtype %s, expected %s" % (dname(got.dtype), dtype)
+    dtype = dname(got.dtype)
+    ref = np.asarray(ref)
+    assert tuple(got.shape) == ref.shape, "shape %s, expected %s" % (tuple(got.shape), ref.shape)
+    g = to_np(got)
+    with np.errstate(all="ignore"):
+        r = round_to(ref, dtype)
+    if dtype in FLOATS and not exact:
+        rtol, atol = tol or TOL[dtype]
+        np.testing.assert_allclose(g.astype(np.float64), r.astype(np.float64), rtol=rtol, atol=atol, equal_nan=True)
+    else:
+        np.testing.assert_array_equal(g, r)
+    if zero_sign and dtype in FLOATS:
+        np.testing.assert_array_equal(np.signbit(g[g == 0]), np.signbit(r[r == 0]))
+
+
+# ---------------------------------------------------------------- unary ops
+SAME, FLOAT, BOOL = "same", "float", "bool"
+
+
+def _ident_int(f):
+    return lambda a: a if a.dtype.kind in "iub" else f(a)
+
+
+def _sign(a):
+    return a if a.dtype == bool else np.sign(a)
+
+
+NIE, RE = NotImplementedError, RuntimeError
+NO_BOOL_NIE = {"bool": NIE}
+FLOAT_ONLY = {d: NIE for d in ("bool",) + INTS}
+INT_ONLY = {d: NIE for d in FLOATS}
+
+# name, reference, input domain, result rule, {dtype: exception class torch raises}
+UNARY = [
+    ("neg", np.negative, "any", SAME, {"bool": RE}),
+    ("abs", np.abs, "any", SAME, NO_BOOL_NIE),
+    ("sign", _sign, "any", SAME, {}),
+    ("floor", _ident_int(np.floor), "any", SAME, NO_BOOL_NIE),
+    ("ceil", _ident_int(np.ceil), "any", SAME, NO_BOOL_NIE),
+    ("round", _ident_int(np.round), "any", SAME, NO_BOOL_NIE),
+    ("trunc", _ident_int(np.trunc), "any", SAME, NO_BOOL_NIE),
+    ("frac", lambda a: a - np.trunc(a), "any", SAME, FLOAT_ONLY),
+    ("relu", lambda a: np.maximum(a, 0), "any", SAME, {"bool": RE}),
+    ("reciprocal", lambda a: 1.0 / a, "any", FLOAT, {}),
+    ("exp", np.exp, "any", FLOAT, {}),
+    ("log", np.log, "pos", FLOAT, {}),
+    ("log1p", np.log1p, "pos", FLOAT, {}),
+    ("expm1", np.expm1, "any", FLOAT, {}),
+    ("sqrt", np.sqrt, "pos", FLOAT, {}),
+    ("rsqrt", lambda a: 1.0 / np.sqrt(a), "pos", FLOAT, {}),
+    ("sin", np.sin, "any", FLOAT, {}),
+    ("cos", np.cos, "any", FLOAT, {}),
+    ("tan", np.tan, "small", FLOAT, {}),
+    ("asin", np.arcsin, "unit", FLOAT, {}),
+    ("acos", np.arccos, "unit", FLOAT, {}),
+    ("atan", np.arctan, "any", FLOAT, {}),
+    ("sinh", np.sinh, "any", FLOAT, {}),
+    ("cosh", np.cosh, "any", FLOAT, {}),
+    ("tanh", np.tanh, "any", FLOAT, {}),
+    ("sigmoid", lambda a: 1.0 / (1.0 + np.exp(-a)), "any", FLOAT, {}),
+    ("logical_not", lambda a: ~a.astype(bool), "any", BOOL, {}),
+    ("bitwise_not", np.invert, "any", SAME, INT_ONLY),
+    ("isnan", np.isnan, "any", BOOL, {}),
+    ("isinf", np.isinf, "any", BOOL, {}),
+    ("isfinite", np.isfinite, "any", BOOL, {}),
+]
+
+
+def unary_result(rule, dtype):
+    return {SAME: dtype, FLOAT: to_float(dtype), BOOL: "bool"}[rule]
+
+
+# ---------------------------------------------------------------- binary ops
+def _floor_div(a, b):
+    return np.floor_divide(a, b)
+
+
+def _trunc_div_ref(R):
+    # PyTorch rounds the quotient to the result dtype before truncating.
+    return lambda a, b: np.trunc(round_to(a / b, R).astype(np.float64)) if R in FLOATS else _int_trunc_div(a, b)
+
+
+def _int_trunc_div(a, b):
+    q = np.abs(a.astype(np.int64)) // np.abs(b.astype(np.int64))
+    return np.where((a < 0) != (b < 0), -q, q)
+
+
+def _np_op(f):
+    return lambda R: f
+
+
+PROMOTE, TRUE_DIV = "promote", "float"
+SHIFT_DT = INTS
+# name, call(L, a, b), reference factory(result dtype) -> f(a, b), rule, dtypes torch accepts,
+# rhs domain, rhs nonzero, in-place method name, torch's exception class for other dtypes
+BINARY = [
+    ("add", lambda L, a, b: L.add(a, b), _np_op(np.add), PROMOTE, DTYPES, "any", False, "add_", None),
+    ("add_alpha", lambda L, a, b: L.add(a, b, alpha=2), _np_op(lambda a, b: a + 2 * b), PROMOTE, NOBOOL, "any",
+     False, None, None),
+    ("sub", lambda L, a, b: L.sub(a, b), _np_op(np.subtract), PROMOTE, NOBOOL, "any", False, "sub_", RE),
+    ("mul", lambda L, a, b: L.mul(a, b), _np_op(np.multiply), PROMOTE, DTYPES, "any", False, "mul_", None),
+    ("div", lambda L, a, b: L.div(a, b), _np_op(np.true_divide), TRUE_DIV, DTYPES, "any", True, None, None),
+    ("div_trunc", lambda L, a, b: L.div(a, b, rounding_mode="trunc"), _trunc_div_ref, PROMOTE, NOBOOL, "any", True,
+     None, NIE),
+    ("div_floor", lambda L, a, b: L.div(a, b, rounding_mode="floor"), _np_op(_floor_div), PROMOTE, NOBOOL, "any",
+     True, None, NIE),
+    ("fmod", lambda L, a, b: L.fmod(a, b), _np_op(np.fmod), PROMOTE, NOBOOL, "any", True, "fmod_", NIE),
+    ("remainder", lambda L, a, b: L.remainder(a, b), _np_op(np.remainder), PROMOTE, NOBOOL, "any", True,
+     "remainder_", NIE),
+    ("pow", lambda L, a, b: L.pow(a, b), _np_op(np.power), PROMOTE, NOBOOL, "exp", False, "pow_", NIE),
+    ("atan2", lambda L, a, b: L.atan2(a, b), _np_op(np.arctan2), TRUE_DIV, DTYPES, "any", False, None, None),
+    ("maximum", lambda L, a, b: L.maximum(a, b), _np_op(np.maximum), PROMOTE, DTYPES, "any", False, None, None),
+    ("minimum", lambda L, a, b: L.minimum(a, b), _np_op(np.minimum), PROMOTE, DTYPES, "any", False, None, None),
+    ("bitwise_and", lambda L, a, b: L.bitwise_and(a, b), _np_op(np.bitwise_and), PROMOTE, ("bool",) + INTS, "any",
+     False, "bitwise_and_", NIE),
+    ("bitwise_or", lambda L, a, b: L.bitwise_or(a, b), _np_op(np.bitwise_or), PROMOTE, ("bool",) + INTS, "any",
+     False, "bitwise_or_", NIE),
+    ("bitwise_xor", lambda L, a, b: L.bitwise_xor(a, b), _np_op(np.bitwise_xor), PROMOTE, ("bool",) + INTS, "any",
+     False, "bitwise_xor_", NIE),
+    ("bitwise_left_shift", lambda L, a, b: L.bitwise_left_shift(a, b), _np_op(np.left_shift), PROMOTE, SHIFT_DT,
+     "shift", False, None, NIE),
+    ("bitwise_right_shift", lambda L, a, b: L.bitwise_right_shift(a, b), _np_op(np.right_shift), PROMOTE, SHIFT_DT,
+     "shift", False, None, NIE),
+    ("eq", lambda L, a, b: L.eq(a, b), _np_op(np.equal), BOOL, DTYPES, "any", False, None, None),
+    ("ne", lambda L, a, b: L.ne(a, b), _np_op(np.not_equal), BOOL, DTYPES, "any", False, None, None),
+    ("lt", lambda L, a, b: L.lt(a, b), _np_op(np.less), BOOL, DTYPES, "any", False, None, None),
+    ("le", lambda L, a, b: L.le(a, b), _np_op(np.less_equal), BOOL, DTYPES, "any", False, None, None),
+    ("gt", lambda L, a, b: L.gt(a, b), _np_op(np.greater), BOOL, DTYPES, "any", False, None, None),
+    ("ge", lambda L, a, b: L.ge(a, b), _np_op(np.greater_equal), BOOL, DTYPES, "any", False, None, None),
+    ("logical_and", lambda L, a, b: L.logical_and(a, b), _np_op(np.logical_and), BOOL, DTYPES, "any", False, None,
+     None),
+    ("logical_or", lambda L, a, b: L.logical_or(a, b), _np_op(np.logical_or), BOOL, DTYPES, "any", False, None, None),
+    ("logical_xor", lambda L, a, b: L.logical_xor(a, b), _np_op(np.logical_xor), BOOL, DTYPES, "any", False, None,
+     None),
+]
+BINARY_BY_NAME = {r[0]: r for r in BINARY}
+
+
+def binary_result(rule, promoted):
+    return {PROMOTE: promoted, TRUE_DIV: to_float(promoted), BOOL: "bool"}[rule]
+
+
+def binary_ref(row, a, b, R):
+    """Reference of a binary op in result dtype R: integer/bool ops in R (wrapping like C), float
+    ops in float64 then rounded by assert_close."""
+    f = row[2](R)
+    if row[3] == BOOL or R in FLOATS:
+        comp = np.float64 if (a.dtype.kind == "f" or b.dtype.kind == "f" or R in FLOATS) else np.int64
+        if row[0].startswith("logical"):
+            return f(a.astype(bool), b.astype(bool))
+        return f(a.astype(comp), b.astype(comp))
+    return f(a.astype(NP[R]), b.astype(NP[R]))
+
+
+# Operators with a tensor on either side: symbol -> (forward, reflected) on library/NumPy objects.
+OPERATORS = {
+    "+": (lambda a, b: a + b, lambda a, b: b + a), "-": (lambda a, b: a - b, lambda a, b: b - a),
+    "*": (lambda a, b: a * b, lambda a, b: b * a), "/": (lambda a, b: a / b, lambda a, b: b / a),
+    "//": (lambda a, b: a // b, lambda a, b: b // a), "%": (lambda a, b: a % b, lambda a, b: b % a),
+    "**": (lambda a, b: a ** b, lambda a, b: b ** a), "&": (lambda a, b: a & b, lambda a, b: b & a),
+    "|": (lambda a, b: a | b, lambda a, b: b | a), "^": (lambda a, b: a ^ b, lambda a, b: b ^ a),
+    "<<": (lambda a, b: a << b, lambda a, b: b << a), ">>": (lambda a, b: a >> b, lambda a, b: b >> a),
+    "==": (lambda a, b: a == b, None), "!=": (lambda a, b: a != b, None), "<": (lambda a, b: a < b, None),
+    "<=": (lambda a, b: a <= b, None), ">": (lambda a, b: a > b, None), ">=": (lambda a, b: a >= b, None),
+}
