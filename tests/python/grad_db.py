@@ -12,7 +12,7 @@ marks rows evaluated exactly at a kink (ties, zero inputs), which are only compa
 """
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 import numpy as np
@@ -53,7 +53,6 @@ class GradCase:
     fd: bool = True             # finite-difference check valid at these inputs
     second: Optional[bool] = None  # double backward vs torch (default: pointwise/reduction/linalg)
     f32: bool = True            # also compare float32 gradients
-    tags: tuple = field(default_factory=tuple)
 
     @property
     def second_order(self):
@@ -227,6 +226,8 @@ CASES += [
     GradCase("div_scalar_inexact", lambda lib, x: x / 0.3, [A(3, 4)]),
     GradCase("pow_scalar_base", lambda lib, x: 2.5 ** x, [A(3, 4)]),
     GradCase("pow_scalar_base_fn", lambda lib, x: lib.pow(2.5, x), [A(3, 4, layout="step")]),
+    # No double backward: at 0 ** 0 torch's d2/d(grad_output) is 0 * log(0) = nan (its mask sits outside
+    # the product), ctorch's 0.
     GradCase("pow_zero_base", call("pow"), [A(4, values=[0.0, 0.0, 1.5, 0.0]), A(4, values=[2.0, 0.5, 1.0, 0.0])],
              fd=False, second=False),
     GradCase("maximum_ties", call("maximum"), [A(4, values=[1.0, 2.0, -1.0, 0.5]), A(4, values=[1.0, 1.0, -1.0, 3.0])],
@@ -238,7 +239,6 @@ CASES += [
 ]
 
 # ---- clamp, where, lerp, addcmul, addcdiv
-_c_lo, _c_hi = A(3, 4, values=np.full((3, 4), -0.5)), A(4, values=[0.4, 0.6, 0.8, 1.0])
 CASES += [
     GradCase("clamp", call("clamp", -0.5, 0.5), [A(3, 4)]),
     GradCase("clamp_min_only", call("clamp", min=0.1), [A(3, 4, layout="t")]),

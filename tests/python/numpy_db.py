@@ -103,7 +103,7 @@ def dname(d):
 
 
 DOMAINS = {"any": (-5.0, 5.0), "pos": (0.1, 5.0), "unit": (-0.95, 0.95), "small": (-1.2, 1.2),
-           "ge1": (1.0, 4.0), "prod": (0.5, 1.5), "exp": (-2.0, 2.0)}
+           "ge1": (1.0, 4.0), "prod": (0.5, 1.5), "exp": (-2.0, 2.0), "shift": (0.0, 7.0)}
 INT_DOMAINS = {"pos": (1, 9), "ge1": (1, 4), "unit": (-1, 1), "small": (-1, 1), "prod": (-2, 2),
                "exp": (0, 3), "shift": (0, 7)}
 FLOAT_SPECIALS = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, 0.5, 1.5, 2.5, -0.5, -2.5, 1.0, -3.0])
@@ -217,7 +217,8 @@ def _ident_int(f):
 
 
 def _sign(a):
-    return a if a.dtype == bool else np.sign(a)
+    # PyTorch: sign(nan) == 0 (NumPy gives nan)
+    return a if a.dtype == bool else np.where(np.isnan(a), 0, np.sign(a)) if a.dtype.kind == "f" else np.sign(a)
 
 
 NIE, RE = NotImplementedError, RuntimeError
@@ -266,8 +267,26 @@ def unary_result(rule, dtype):
 
 
 # ---------------------------------------------------------------- binary ops
-def _floor_div(a, b):
-    return np.floor_divide(a, b)
+def _floor_div_ref(R):
+    """PyTorch's floor division, step by step in the result dtype (half/bfloat16 round every
+    intermediate, so a quotient like 1892.7 becomes 1893 before the floor)."""
+    if R not in FLOATS:
+        return np.floor_divide
+    C = np.float64 if R == "float64" else np.float32
+
+    def r(v):
+        return round_to(np.asarray(v, dtype=C), R).astype(C)
+
+    def f(a, b):
+        a, b = r(a), r(b)
+        mod = np.fmod(a, b)
+        div = r(r(a - mod) / b)
+        div = np.where((mod != 0) & ((b < 0) != (mod < 0)), r(div - 1), div)
+        fl = np.floor(div)
+        fl = np.where(div - fl > 0.5, r(fl + 1), fl)
+        fl = np.where(div == 0, np.copysign(0.0, a / b).astype(C), fl)
+        return np.where(b == 0, a / b, fl)
+    return f
 
 
 def _trunc_div_ref(R):
@@ -290,14 +309,14 @@ SHIFT_DT = INTS
 # rhs domain, rhs nonzero, in-place method name, torch's exception class for other dtypes
 BINARY = [
     ("add", lambda L, a, b: L.add(a, b), _np_op(np.add), PROMOTE, DTYPES, "any", False, "add_", None),
-    ("add_alpha", lambda L, a, b: L.add(a, b, alpha=2), _np_op(lambda a, b: a + 2 * b), PROMOTE, NOBOOL, "any",
+    ("add_alpha", lambda L, a, b: L.add(a, b, alpha=2), _np_op(lambda a, b: a + 2 * b), PROMOTE, DTYPES, "any",
      False, None, None),
     ("sub", lambda L, a, b: L.sub(a, b), _np_op(np.subtract), PROMOTE, NOBOOL, "any", False, "sub_", RE),
     ("mul", lambda L, a, b: L.mul(a, b), _np_op(np.multiply), PROMOTE, DTYPES, "any", False, "mul_", None),
     ("div", lambda L, a, b: L.div(a, b), _np_op(np.true_divide), TRUE_DIV, DTYPES, "any", True, None, None),
     ("div_trunc", lambda L, a, b: L.div(a, b, rounding_mode="trunc"), _trunc_div_ref, PROMOTE, NOBOOL, "any", True,
      None, NIE),
-    ("div_floor", lambda L, a, b: L.div(a, b, rounding_mode="floor"), _np_op(_floor_div), PROMOTE, NOBOOL, "any",
+    ("div_floor", lambda L, a, b: L.div(a, b, rounding_mode="floor"), _floor_div_ref, PROMOTE, NOBOOL, "any",
      True, None, NIE),
     ("fmod", lambda L, a, b: L.fmod(a, b), _np_op(np.fmod), PROMOTE, NOBOOL, "any", True, "fmod_", NIE),
     ("remainder", lambda L, a, b: L.remainder(a, b), _np_op(np.remainder), PROMOTE, NOBOOL, "any", True,
@@ -329,6 +348,10 @@ BINARY = [
      None),
 ]
 BINARY_BY_NAME = {r[0]: r for r in BINARY}
+# Rows whose PyTorch signature takes a Number operand (the others raise TypeError for one).
+SCALAR_OK = {"add", "add_alpha", "sub", "mul", "div", "div_trunc", "div_floor", "fmod", "remainder", "pow",
+             "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift",
+             "eq", "ne", "lt", "le", "gt", "ge"}
 
 
 def binary_result(rule, promoted):
@@ -343,6 +366,8 @@ def binary_ref(row, a, b, R):
         comp = np.float64 if (a.dtype.kind == "f" or b.dtype.kind == "f" or R in FLOATS) else np.int64
         if row[0].startswith("logical"):
             return f(a.astype(bool), b.astype(bool))
+        if R in FLOATS:  # operands are first converted to the computation dtype
+            a, b = round_to(a, R), round_to(b, R)
         return f(a.astype(comp), b.astype(comp))
     return f(a.astype(NP[R]), b.astype(NP[R]))
 

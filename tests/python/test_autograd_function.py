@@ -3,7 +3,6 @@ import gc
 import warnings
 import weakref
 
-import numpy as np
 import pytest
 
 import ctorch

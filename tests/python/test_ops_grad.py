@@ -16,7 +16,7 @@ import pytest
 
 import ctorch
 from _torch_ref import require_torch
-from grad_db import CASES, Const, In, draw
+from grad_db import CASES, In, draw
 
 EPS, FD_ATOL, FD_RTOL = 1e-6, 1e-5, 1e-3
 TOL = {"float64": (1e-10, 1e-10), "float32": (1e-5, 1e-5)}  # (rtol, atol relative to the largest value)
@@ -30,9 +30,59 @@ GRAD_FN_ALLOWED = {n: _MATMUL_DECOMP for n in (
     "matmul_1d_2d", "matmul_3d_2d", "matmul_2d_3d", "matmul_3d_1d", "matmul_1d_3d", "matmul_3d_3d",
     "matmul_bcast_batch", "matmul_bcast_batch2", "matmul_t", "matmul_empty_batch")}
 
+# ctorch bugs outside the derivative formulas (front ends, engine), reported to their owners. Each is a
+# strict xfail: the test starts failing (XPASS) once the bug is fixed, and the entry must be removed.
+# Keys: (test, row, dtype or None for all).
+_CLAMP = "clamp(x, min=t, max=t) with min > max: torch sends the grad to max (the result), ctorch to min"
+_AS_STRIDED = "as_strided with overlapping output elements: backward does not accumulate overlapping grads"
+_VIEW_REBASE = "a view taken before an in-place op on its base keeps its stale grad_fn (torch regenerates it)"
+_LERP = "lerp(scalar weight) backward computes 1 - w between two wrapped numbers, in float32"
+_LERP_INPLACE = "lerp_(tensor weight) saves a copy of self without history: double backward misses terms"
+_NAME = "grad_fn name differs from torch's"
+KNOWN_BUGS = {
+    ("test_gradcheck", "clamp_tensor_bcast", None): _CLAMP,
+    ("test_vs_torch", "clamp_tensor_bcast", None): _CLAMP,
+    ("test_double_backward", "clamp_tensor_bcast", None): _CLAMP,
+    ("test_gradcheck", "as_strided_overlap", None): _AS_STRIDED,
+    ("test_vs_torch", "as_strided_overlap", None): _AS_STRIDED,
+    ("test_gradcheck", "inplace_base_then_view", None): _VIEW_REBASE,
+    ("test_vs_torch", "inplace_base_then_view", None): _VIEW_REBASE,
+    ("test_vs_torch", "lerp_scalar", "float64"): _LERP,
+    ("test_vs_torch", "lerp_scalar_bcast", "float64"): _LERP,
+    ("test_double_backward", "lerp_scalar", None): _LERP,
+    ("test_double_backward", "lerp_scalar_bcast", None): _LERP,
+    ("test_double_backward", "lerp_inplace", None): _LERP_INPLACE,
+    ("test_grad_fn_name", "rsub", None): _NAME + ": rsub(a, b) records SubBackward0, torch RsubBackward0",
+    ("test_grad_fn_name", "rsub_alpha", None): _NAME + ": rsub(a, b) records SubBackward0, torch RsubBackward0",
+    ("test_grad_fn_name", "clamp_min", None): _NAME + ": ClampBackward1, torch ClampMinBackward0",
+    ("test_grad_fn_name", "clamp_max", None): _NAME + ": ClampBackward1, torch ClampMaxBackward0",
+    ("test_grad_fn_name", "reshape_noncontig", None): _NAME + ": ViewBackward0, torch UnsafeViewBackward0",
+    ("test_grad_fn_name", "to_float32", None): _NAME + ": Tensor._to_copy uses copy_ (CopyBackwards), torch "
+                                                       "ToCopyBackward0",
+    ("test_grad_fn_name", "to_float64", None): _NAME + ": CopyBackwards, torch ToCopyBackward0",
+    ("test_grad_fn_name", "float", None): _NAME + ": CopyBackwards, torch ToCopyBackward0",
+    ("test_grad_fn_name", "split", None): _NAME + ": split outputs are SliceBackward0, torch SplitBackward0",
+    ("test_grad_fn_name", "split_sizes", None): _NAME + ": SliceBackward0, torch SplitWithSizesBackward0",
+    ("test_grad_fn_name", "split_partial_use", None): _NAME + ": SliceBackward0, torch SplitBackward0",
+    ("test_grad_fn_name", "chunk", None): _NAME + ": SliceBackward0, torch SplitBackward0",
+    ("test_grad_fn_name", "chunk_uneven", None): _NAME + ": SliceBackward0, torch SplitBackward0",
+    ("test_grad_fn_name", "unbind", None): _NAME + ": SelectBackward0, torch UnbindBackward0 (one multi-output node)",
+    ("test_grad_fn_name", "inplace_view_of_nonleaf", None): _NAME + ": CopySlices, torch "
+                                                                    "torch::autograd::CopySlices",
+}
 
-def _ids(cases):
-    return [c.name for c in cases]
+
+def _params(test, cases, dtypes=(None,)):
+    out = []
+    for c in cases:
+        for dt in dtypes:
+            reason = KNOWN_BUGS.get((test, c.name, dt)) or KNOWN_BUGS.get((test, c.name, None))
+            marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+            if dt is None:
+                out.append(pytest.param(c, marks=marks, id=c.name))
+            else:
+                out.append(pytest.param(c, dt, marks=marks, id="%s-%s" % (c.name, dt)))
+    return out
 
 
 # ------------------------------------------------------------------ building inputs
@@ -96,7 +146,8 @@ def rand_like_np(shape, seed):
 
 def assert_close(got, expected, dtype, what):
     rtol, atol = TOL[dtype]
-    scale = max(1.0, float(np.max(np.abs(expected)))) if expected.size else 1.0
+    finite = np.abs(expected[np.isfinite(expected)])
+    scale = max(1.0, float(finite.max())) if finite.size else 1.0
     np.testing.assert_allclose(got, expected, rtol=rtol, atol=atol * scale, err_msg=what)
 
 
@@ -145,7 +196,7 @@ def analytical_jacobian(case, values):
     return np.stack(rows) if rows else np.zeros((0, n_in))
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.fd], ids=_ids([c for c in CASES if c.fd]))
+@pytest.mark.parametrize("case", _params("test_gradcheck", [c for c in CASES if c.fd]))
 def test_gradcheck(case):
     values = [draw(case, i, s) for i, s in enumerate(case.inputs) if isinstance(s, In)]
     num = numerical_jacobian(case, values)
@@ -171,8 +222,7 @@ def _first_order(lib, case, dtype, create_graph=False):
     return leaves, outs, diff, gos, grads
 
 
-@pytest.mark.parametrize("dtype", ["float64", "float32"])
-@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
+@pytest.mark.parametrize("case,dtype", _params("test_vs_torch", CASES, ("float64", "float32")))
 def test_vs_torch(case, dtype):
     torch = require_torch()
     if dtype == "float32" and not case.f32:
@@ -213,7 +263,7 @@ def _second_order(lib, case):
     return agrad(lib, [loss], wrt, [lib.ones((), dtype=lib.float64)])
 
 
-@pytest.mark.parametrize("case", SECOND, ids=_ids(SECOND))
+@pytest.mark.parametrize("case", _params("test_double_backward", SECOND))
 def test_double_backward(case):
     torch = require_torch()
     expected = _second_order(torch, case)
@@ -236,7 +286,7 @@ def _names(lib, case):
     return [o.grad_fn.name() if o.grad_fn is not None else None for o in outs]
 
 
-@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
+@pytest.mark.parametrize("case", _params("test_grad_fn_name", CASES))
 def test_grad_fn_name(case):
     torch = require_torch()
     expected = _names(torch, case)

@@ -35,6 +35,10 @@ struct PyNode : Node {
       : ctx_(std::move(ctx)), name_(std::move(name)), tensor_pos_(std::move(tensor_pos)), nargs_(nargs),
         materialize_(materialize) {}
   ~PyNode() override {
+    if (!Py_IsInitialized()) {  // freed by a C++ static after interpreter shutdown: leak ctx
+      ctx_.release();
+      return;
+    }
     py::gil_scoped_acquire gil;
     ctx_ = py::object();
   }

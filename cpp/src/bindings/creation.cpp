@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "ctorch/autograd/autograd.h"
 #include "ctorch/dispatch/registry.h"
 #include "factory.h"
 
@@ -567,7 +568,14 @@ void init_creation(py::module_& m, TensorClass& cls) {
   // Tensor.to / float() / cpu(): a converted copy laid out like the source (preserve_format).
   cls.def("_to_copy", [](const Tensor& t, std::optional<ScalarType> dt, std::optional<Device> dev) {
     Tensor out = empty_like(t, TensorOptions().dtype(dt.value_or(t.dtype())).device(dev.value_or(t.device())));
-    copy_(out, t);
+    {
+      NoGradGuard ng;
+      copy_(out, t);
+    }
+    if (autograd::should_record({t}) && is_floating(out.dtype()))
+      autograd::record("ToCopyBackward0", {t}, {out}, [](const autograd::tensor_list& g, autograd::Node&) {
+        return autograd::tensor_list{g[0]};
+      }, false);
     return out;
   }, "dtype"_a = py::none(), "device"_a = py::none());
 }

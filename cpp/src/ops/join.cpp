@@ -168,7 +168,20 @@ Tensor column_stack(const std::vector<Tensor>& ts) {
 }
 
 // ---- split / chunk / unbind (views) ----
-std::vector<Tensor> split(const Tensor& t, int64_t split_size, int64_t dim) {
+namespace {
+// One node for all pieces (as PyTorch's Split/Unbind backward): the input's gradient is the pieces'
+// gradients joined back together (undefined ones are materialised as zeros by the engine).
+std::vector<Tensor> record_pieces(const char* name, const Tensor& t, std::vector<Tensor> pieces, int64_t dim,
+                                  bool stacked) {
+  if (!autograd::should_record({t}) || !is_floating(t.dtype())) return pieces;
+  autograd::record(name, {t}, pieces, [dim, stacked](const autograd::tensor_list& g, autograd::Node&) {
+    return autograd::tensor_list{stacked ? stack(g, dim) : cat(g, dim)};
+  }, false);
+  return pieces;
+}
+}  // namespace
+
+static std::vector<Tensor> split_impl(const Tensor& t, int64_t split_size, int64_t dim) {
   CT_CHECK(t.dim() != 0, "split expects at least a 1-dimensional tensor");
   CT_CHECK(split_size >= 0, "split expects split_size be non-negative, but got split_size=", split_size);
   dim = wrap_dim(dim, t.dim());
@@ -184,7 +197,7 @@ std::vector<Tensor> split(const Tensor& t, int64_t split_size, int64_t dim) {
   return out;
 }
 
-std::vector<Tensor> split_with_sizes(const Tensor& t, const IntList& sizes, int64_t dim) {
+static std::vector<Tensor> split_with_sizes_impl(const Tensor& t, const IntList& sizes, int64_t dim) {
   CT_CHECK(t.dim() != 0, "split expects at least a 1-dimensional tensor");
   dim = wrap_dim(dim, t.dim());
   const int64_t size = t.sizes()[dim];
@@ -215,12 +228,33 @@ std::vector<Tensor> chunk(const Tensor& t, int64_t chunks, int64_t dim) {
   return split(t, split_size, dim);
 }
 
+std::vector<Tensor> split(const Tensor& t, int64_t split_size, int64_t dim) {
+  std::vector<Tensor> pieces;
+  {
+    NoGradGuard ng;
+    pieces = split_impl(t, split_size, dim);
+  }
+  return record_pieces("SplitBackward0", t, std::move(pieces), wrap_dim(dim, t.dim()), false);
+}
+
+std::vector<Tensor> split_with_sizes(const Tensor& t, const IntList& sizes, int64_t dim) {
+  std::vector<Tensor> pieces;
+  {
+    NoGradGuard ng;
+    pieces = split_with_sizes_impl(t, sizes, dim);
+  }
+  return record_pieces("SplitWithSizesBackward0", t, std::move(pieces), wrap_dim(dim, t.dim()), false);
+}
+
 std::vector<Tensor> unbind(const Tensor& t, int64_t dim) {
   CT_CHECK_INDEX(t.dim() > 0, "Dimension specified as ", dim, " but tensor has no dimensions");
   dim = wrap_dim(dim, t.dim());
   std::vector<Tensor> out;
-  for (int64_t i = 0; i < t.sizes()[dim]; ++i) out.push_back(select(t, dim, i));
-  return out;
+  {
+    NoGradGuard ng;
+    for (int64_t i = 0; i < t.sizes()[dim]; ++i) out.push_back(select(t, dim, i));
+  }
+  return record_pieces("UnbindBackward0", t, std::move(out), dim, true);
 }
 
 }  // namespace ctorch

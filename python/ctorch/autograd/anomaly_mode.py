@@ -1,5 +1,6 @@
 """Anomaly detection: record the forward stack of every graph node, report it when its backward
 fails, and (with check_nan) fail on backward functions that return NaN."""
+import atexit
 import traceback
 import warnings
 
@@ -58,6 +59,13 @@ class set_detect_anomaly:
 
     def __exit__(self, exc_type, exc_value, tb):
         _apply(self.prev, self.prev_check_nan)
+
+
+@atexit.register
+def _clear_callbacks():
+    # The C++ side keeps these in statics that outlive the interpreter; drop them while it is alive.
+    _C._set_anomaly_trace_provider(None)
+    _C._set_anomaly_error_reporter(None)
 
 
 def is_anomaly_enabled():

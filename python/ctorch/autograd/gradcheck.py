@@ -179,7 +179,6 @@ def _allclose(a, n, rtol, atol):
 
 
 def _mismatch_msg(i, j, num, ana, dtypes):
-    ct = _ct()
     return ("Jacobian mismatch for output %d with respect to input %d,\nnumerical:%s\nanalytical:%s\n"
             % (i, j, _to_tensor(num, dtypes[0]), _to_tensor(ana, dtypes[1])))
 
@@ -207,7 +206,6 @@ def _slow_check(func, inputs, outs, diff_outs, diff_inputs, eps, rtol, atol, non
 
 def _fast_check(func, inputs, outs, diff_outs, diff_inputs, eps, rtol, atol, nondet_tol, check_grad_dtypes):
     # Random projections: compare v^T J u numerically (directional difference) and analytically (vjp . u).
-    ct = _ct()
     rng = np.random.default_rng(0)
     us = []
     for t in diff_inputs:

@@ -1,0 +1,283 @@
+"""ctorch against NumPy references, with no torch import: values from NumPy, result dtypes from the
+promotion rules of pytorch-facts.md 4.3 (encoded in numpy_db.py), exception classes from 4.4.
+
+Covers pointwise, reductions, linalg, views, creation, joining/indexing, promotion, in-place /
+out= variants, bad inputs and a few analytic autograd gradients. Samples: broadcast, transposed,
+step-sliced, 0-dim, empty and large inputs over every dtype (bfloat16 compared through float32).
+"""
+
+import math
+import re
+import zlib
+
+import numpy as np
+import pytest
+
+import numpy_db as db
+from numpy_db import DTYPES, FLOATS, INTS, L, assert_close, dname, dt, make, ref_in, result_type, tensor, to_np
+
+SAMPLE_VIEWS = ("contig", "T", "step", "0-dim", "empty")
+
+
+def rng_for(*key):
+    return np.random.default_rng(zlib.crc32(repr(key).encode()))
+
+
+def raises_same(cls, fn):
+    """fn() raises exactly `cls` (NotImplementedError is a RuntimeError: check the precise class)."""
+    with pytest.raises(Exception) as ei:
+        fn()
+    assert type(ei.value) is cls or (cls is RuntimeError and type(ei.value).__name__ == "RuntimeError"), \
+        "raised %s(%s), expected %s" % (type(ei.value).__name__, ei.value, cls.__name__)
+
+
+# ---------------------------------------------------------------- unary pointwise
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("row", db.UNARY, ids=[r[0] for r in db.UNARY])
+def test_unary(row, dtype):
+    name, ref, domain, rule, errors = row
+    fn = getattr(L, name)
+    rng = rng_for(name, dtype)
+    if dtype in errors:
+        x, _ = make(rng, dtype, "contig", domain)
+        raises_same(errors[dtype], lambda: fn(x))
+        return
+    R = db.unary_result(rule, dtype)
+    exact = rule != db.FLOAT
+    samples = [make(rng, dtype, v, domain) for v in SAMPLE_VIEWS] + [make(rng, dtype, (2, 3, 6000), domain)]
+    if dtype in FLOATS:
+        samples.append(make(rng, dtype, (12,), base=db.FLOAT_SPECIALS.copy()))
+    for x, a in samples:
+        with np.errstate(all="ignore"):
+            expected = ref(a.astype(np.float64) if rule == db.FLOAT else a)
+        assert_close(fn(x), expected, R, exact=exact)
+        assert_close(getattr(x, name)(), expected, R, exact=exact)
+
+
+@pytest.mark.parametrize("dtype", ("uint8", "int32", "float16", "bfloat16", "float32", "float64"))
+@pytest.mark.parametrize("row", [r for r in db.UNARY if r[3] != db.BOOL], ids=lambda r: r[0])
+def test_unary_inplace_out(row, dtype):
+    name, ref, domain, rule, errors = row
+    if dtype in errors:
+        return
+    R = db.unary_result(rule, dtype)
+    x, a = make(rng_for(name, dtype, "ip"), dtype, "T", domain)
+    expected = getattr(L, name)(x)
+    v0 = x._version
+    if R != dtype:  # exp_ on an integer tensor: the float result can't be stored
+        raises_same(RuntimeError, lambda: getattr(x, name + "_")())
+    else:
+        r = getattr(x, name + "_")()
+        assert r is x and x._version > v0
+        assert_close(x, to_np(expected), dtype, exact=True)
+    if name == "relu":
+        return  # torch.relu has no out= overload
+    out = L.empty((4, 3), dtype=dt(R)).t()
+    y, _ = make(rng_for(name, dtype, "ip"), dtype, "T", domain)
+    r = getattr(L, name)(y, out=out)
+    assert r is out
+    assert_close(out, to_np(expected), R, exact=True)
+    empty = L.empty(0, dtype=dt(R))
+    getattr(L, name)(y, out=empty)
+    assert tuple(empty.shape) == (3, 4)
+
+
+# ---------------------------------------------------------------- binary pointwise
+def _binary_samples(rng, dtype, domain, nonzero):
+    lhs = lambda v: make(rng, dtype, v)  # noqa: E731
+    rhs = lambda v: make(rng, dtype, v, domain, nonzero)  # noqa: E731
+    yield lhs("contig"), rhs("contig")
+    yield lhs((3, 1, 4)), rhs((5, 4))
+    yield lhs("T"), rhs("contig")
+    yield lhs("contig"), rhs("T")
+    yield lhs("step"), rhs("step")
+    yield lhs("0-dim"), rhs("contig")
+    yield lhs("contig"), rhs("0-dim")
+    yield lhs("0-dim"), rhs("0-dim")
+    yield lhs((0, 4)), rhs((4,))
+    yield lhs((2, 3, 6000)), rhs((6000,))
+    if dtype in FLOATS:
+        x, y = np.meshgrid(db.FLOAT_SPECIALS, db.FLOAT_SPECIALS)
+        yield make(rng, dtype, x.shape, base=x.copy()), make(rng, dtype, y.shape, base=y.copy())
+
+
+def _kind(t):
+    return ("t", dname(t.dtype)) if t.dim() > 0 else ("z", dname(t.dtype))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("row", db.BINARY, ids=[r[0] for r in db.BINARY])
+def test_binary(row, dtype):
+    name, call, _, rule, dtypes, domain, nonzero, _, err = row
+    rng = rng_for(name, dtype)
+    if dtype not in dtypes:
+        x, _ = make(rng, dtype, "contig")
+        raises_same(err, lambda: call(L, x, x))
+        return
+    # integer division by zero raises (checked in test_bad_inputs); float division by zero is defined
+    for (x, a), (y, b) in _binary_samples(rng, dtype, domain, nonzero and dtype not in FLOATS):
+        P = result_type(_kind(x), _kind(y))
+        R = db.binary_result(rule, P)
+        with np.errstate(all="ignore"):
+            expected = db.binary_ref(row, a, b, R if rule != db.BOOL else P)
+        assert_close(call(L, x, y), expected, R, exact=rule != db.TRUE_DIV and name != "pow")
+    # mixed dtypes: the operands are computed in the promoted dtype
+    for p, v in (("int16", (4,)), ("float64", "0-dim"), ("int64", "0-dim"), ("bool", (3, 1))):
+        x, a = make(rng, dtype, "T")
+        y, b = make(rng, p, v, domain, nonzero and p not in FLOATS)
+        P = result_type(_kind(x), _kind(y))
+        if name == "sub" and "bool" in (dtype, p):
+            raises_same(RuntimeError, lambda: call(L, x, y))  # no subtraction with a bool operand
+            continue
+        if P not in dtypes or (nonzero and P not in FLOATS and p == "bool"):
+            continue
+        R = db.binary_result(rule, P)
+        with np.errstate(all="ignore"):
+            expected = db.binary_ref(row, a, b, R if rule != db.BOOL else P)
+        assert_close(call(L, x, y), expected, R, exact=rule != db.TRUE_DIV and name != "pow")
+    # a Python scalar operand promotes like a scalar of its category
+    x, a = make(rng, dtype, "contig")
+    if name not in db.SCALAR_OK:
+        raises_same(TypeError, lambda: call(L, x, 2))
+        return
+    s = {"bool": True}.get(dtype, 2 if dtype in INTS else 1.5)
+    if name == "pow" and dtype in FLOATS:
+        s = 2.5
+    P = result_type(("t", dtype), s)
+    R = db.binary_result(rule, P)
+    with np.errstate(all="ignore"):
+        expected = db.binary_ref(row, a, np.array(s, dtype=db.NP[P]), R if rule != db.BOOL else P)
+    assert_close(call(L, x, s), expected, R, exact=rule != db.TRUE_DIV and name != "pow")
+
+
+OUT_CALL = {"div_trunc": ("div", {"rounding_mode": "trunc"}), "div_floor": ("div", {"rounding_mode": "floor"}),
+            "add_alpha": ("add", {"alpha": 2})}
+
+
+@pytest.mark.parametrize("row", db.BINARY, ids=[r[0] for r in db.BINARY])
+def test_binary_inplace_out(row):
+    name, call, _, rule, dtypes, domain, nonzero, inplace, _ = row
+    for dtype in [d for d in ("bool", "uint8", "int32", "int64", "float16", "bfloat16", "float32") if d in dtypes]:
+        rng = rng_for(name, dtype, "ip")
+        R = db.binary_result(rule, dtype)
+        x, _ = make(rng, dtype, "T")
+        y, _ = make(rng, dtype, (4,), domain, nonzero and dtype not in FLOATS)
+        expected = to_np(call(L, x, y))
+        fname, kw = OUT_CALL.get(name, (name, {}))
+        out = L.empty((4, 3), dtype=dt(R)).t()
+        r = getattr(L, fname)(x, y, out=out, **kw)
+        assert r is out
+        assert_close(out, expected, R, exact=True)
+        if inplace is None:
+            continue
+        v0 = x._version
+        if R != dtype:
+            raises_same(RuntimeError, lambda: getattr(x, inplace)(y))
+            continue
+        r = getattr(x, inplace)(y)
+        assert r is x and x._version > v0
+        assert_close(x, expected, R, exact=True)
+
+
+@pytest.mark.parametrize("dtype", ("bool", "uint8", "int32", "float16", "float32", "float64"))
+@pytest.mark.parametrize("sym", list(db.OPERATORS))
+def test_operators(sym, dtype):
+    fwd, refl = db.OPERATORS[sym]
+    rng = rng_for(sym, dtype)
+    is_float = dtype in FLOATS
+    if sym in ("&", "|", "^", "<<", ">>") and (is_float or (dtype == "bool" and sym in ("<<", ">>"))):
+        return
+    if dtype == "bool" and sym in ("-", "//", "%", "**"):
+        return
+    domain = "shift" if sym in ("<<", ">>") else "exp" if sym == "**" else "any"
+    x, a = make(rng, dtype, "step", "pos" if sym == "**" else "any")
+    y, b = make(rng, dtype, (4,), domain, nonzero=sym in ("/", "//", "%"))
+    scal = {"bool": True}.get(dtype, 2 if not is_float else 1.75)
+    cases = [(x, a, y, b, fwd), (x, a, scal, scal, fwd)]
+    if refl is not None:
+        cases.append((x, a, scal, scal, refl))
+    for xt, xa, yt, yb, f in cases:
+        P = result_type(_kind(xt), _kind(yt) if isinstance(yt, L.Tensor) else yt)
+        R = "bool" if sym in ("==", "!=", "<", "<=", ">", ">=") else db.to_float(P) if sym == "/" else P
+        comp = np.float64 if (P in FLOATS or sym == "/") else db.NP[P]
+        with np.errstate(all="ignore"):
+            expected = f(np.asarray(xa).astype(comp), np.asarray(yb).astype(comp))
+        if f is refl and sym in ("**", "/", "//", "%") and dtype in INTS:
+            continue  # scalar ** / scalar // int tensor: domain issues (zeros, negatives) out of scope
+        assert_close(f(xt, yt), expected, R, exact=sym not in ("/", "**"))
+
+
+# ---------------------------------------------------------------- ternary
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_clamp(dtype):
+    rng = rng_for("clamp", dtype)
+    lo, hi = (0, 1) if dtype == "bool" else (-2, 3) if dtype in INTS else (-2.5, 3.25)
+    if dtype == "uint8":
+        lo = 1
+    for v in SAMPLE_VIEWS:
+        x, a = make(rng, dtype, v)
+        R = result_type(_kind(x), lo, hi)
+        lo_r, hi_r = db.round_to(lo, R), db.round_to(hi, R)
+        assert_close(L.clamp(x, lo, hi), np.clip(a.astype(db.NP[R]), lo_r, hi_r), R, exact=True)
+        assert_close(x.clamp(min=lo), np.maximum(a.astype(db.NP[R]), lo_r), R, exact=True)
+        assert_close(x.clamp(max=hi), np.minimum(a.astype(db.NP[R]), hi_r), R, exact=True)
+    if dtype == "bool":  # bool limits: no bool clamp kernel in PyTorch
+        raises_same(NotImplementedError, lambda: L.clamp(x, False, True))
+        return
+    x, a = make(rng, dtype, (3, 1, 4))
+    mn, am = make(rng, dtype, (5, 4))
+    mx, ax = make(rng, dtype, (4,))
+    assert_close(L.clamp(x, mn, mx), np.minimum(np.maximum(a, am), ax), dtype, exact=True)
+    r = x.clamp_(lo, hi)
+    assert r is x
+    assert_close(x, np.clip(a, lo, hi), dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_where(dtype):
+    rng = rng_for("where", dtype)
+    for shapes in (((3, 4), (3, 4), (3, 4)), ((3, 1, 4), (5, 4), (4,)), ((), (3, 4), ()), ((0, 4), (4,), (1, 4))):
+        c, ca = make(rng, "bool", shapes[0])
+        x, a = make(rng, dtype, shapes[1])
+        y, b = make(rng, dtype, shapes[2])
+        assert_close(L.where(c, x, y), np.where(ca, a, b), dtype, exact=True)
+    x, a = make(rng, dtype, "T")
+    y, b = make(rng, "float64", "step")
+    R = result_type(("t", dtype), ("t", "float64"))
+    assert_close(L.where(x > 0, x, y), np.where(a > 0, a, b), R, exact=True)
+    assert_close(L.where(x > 0, x, 0), np.where(a > 0, a, 0), result_type(("t", dtype), 0), exact=True)
+    got = L.where(x > 0)
+    for g, r in zip(got, np.nonzero(a > 0)):
+        assert_close(g, r, "int64")
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_lerp_addcmul_addcdiv(dtype):
+    rng = rng_for("lerp", dtype)
+    s, e, w = make(rng, dtype, (3, 1, 4)), make(rng, dtype, (5, 4)), make(rng, dtype, "contig", "unit")
+    if dtype in FLOATS:
+        assert_close(L.lerp(s[0], e[0], 0.3), s[1] + 0.3 * (e[1] - s[1]), dtype)
+        w2, wa = make(rng, dtype, (4,), "unit")
+        assert_close(L.lerp(s[0], e[0], w2), s[1] + wa * (e[1] - s[1]), dtype)
+    else:
+        raises_same(NotImplementedError, lambda: L.lerp(s[0], e[0], 0.5))
+    x, a = make(rng, dtype, "T")
+    t1, b = make(rng, dtype, (4,))
+    t2, c = make(rng, dtype, "step", "any", nonzero=True)
+    if dtype == "bool":
+        raises_same(NotImplementedError, lambda: L.addcmul(x, t1, t2))
+    else:
+        comp = np.float64 if dtype in FLOATS else np.int64
+        assert_close(L.addcmul(x, t1, t2, value=2), a.astype(comp) + 2 * b * c, dtype, tol=_tol3(dtype))
+    if dtype in FLOATS:
+        assert_close(L.addcdiv(x, t1, t2, value=0.5), a + 0.5 * b / c, dtype, tol=_tol3(dtype))
+        r = x.addcdiv_(t1, t2, value=0.5)
+        assert r is x
+        assert_close(x, a + 0.5 * b / c, dtype, tol=_tol3(dtype))
+    else:
+        raises_same(RuntimeError, lambda: L.addcdiv(x, t1, t2))
+
+
+def _tol3(dtype):
+    """Two roundings in low precision (torch computes these ternaries in the tensor dtype)."""
+    return {"float16": (2e-3, 2e-3), "bfloat16": (1.6e-2, 2e-2)}.get(dtype)
