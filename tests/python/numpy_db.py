@@ -132,10 +132,10 @@ def values(rng, shape, dtype, domain="any", nonzero=False):
 
 
 def tensor(arr, dtype):
-    arr = np.ascontiguousarray(arr)
+    arr = np.array(arr, order="C", copy=True)  # (np.ascontiguousarray would make 0-dim arrays 1-dim)
     if arr.dtype == np.float64 and dtype not in ("float64",):
         arr = arr.astype(np.float32)  # both libraries round float -> half/bfloat16 from float32 here
-    return L.from_numpy(arr.copy()).to(dt(dtype))
+    return L.from_numpy(arr).to(dt(dtype))
 
 
 def to_np(t):
@@ -359,17 +359,15 @@ def binary_result(rule, promoted):
 
 
 def binary_ref(row, a, b, R):
-    """Reference of a binary op in result dtype R: integer/bool ops in R (wrapping like C), float
-    ops in float64 then rounded by assert_close."""
+    """Reference of a binary op computed in dtype R (the promoted dtype; for comparisons the
+    caller passes the promoted operand dtype): operands are first converted to R (integers wrap,
+    floats round), integer/bool ops then run in R, float ops in float64 (rounded afterwards)."""
     f = row[2](R)
-    if row[3] == BOOL or R in FLOATS:
-        comp = np.float64 if (a.dtype.kind == "f" or b.dtype.kind == "f" or R in FLOATS) else np.int64
-        if row[0].startswith("logical"):
-            return f(a.astype(bool), b.astype(bool))
-        if R in FLOATS:  # operands are first converted to the computation dtype
-            a, b = round_to(a, R), round_to(b, R)
-        return f(a.astype(comp), b.astype(comp))
-    return f(a.astype(NP[R]), b.astype(NP[R]))
+    if row[0].startswith("logical"):
+        return f(a.astype(bool), b.astype(bool))
+    if R in FLOATS:
+        return f(round_to(a, R).astype(np.float64), round_to(b, R).astype(np.float64))
+    return f(round_to(a, R), round_to(b, R))
 
 
 # Operators with a tensor on either side: symbol -> (forward, reflected) on library/NumPy objects.
@@ -383,3 +381,72 @@ OPERATORS = {
     "==": (lambda a, b: a == b, None), "!=": (lambda a, b: a != b, None), "<": (lambda a, b: a < b, None),
     "<=": (lambda a, b: a <= b, None), ">": (lambda a, b: a > b, None), ">=": (lambda a, b: a >= b, None),
 }
+
+
+# ---------------------------------------------------------------- reductions
+def _ax(a, dim):
+    return None if (dim is None or a.ndim == 0) else dim
+
+
+def _acc(a):
+    """NumPy accumulation dtype matching PyTorch: integers and bool sum/prod in int64."""
+    return np.int64 if a.dtype.kind in "iub" else np.float64
+
+
+def _red(f, **fixed):
+    return lambda a, dim, keep: f(a, axis=_ax(a, dim), keepdims=keep, **fixed)
+
+
+def _norm(p):
+    def f(a, axis, keepdims):
+        m = np.abs(a)
+        if p == 2:
+            return np.sqrt(np.sum(m * m, axis=axis, keepdims=keepdims))
+        return np.sum(m, axis=axis, keepdims=keepdims) if p == 1 else np.max(m, axis=axis, keepdims=keepdims)
+    return _red(f)
+
+
+def _lse(a, axis, keepdims):
+    m = np.max(a, axis=axis, keepdims=True)
+    r = np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True)) + m
+    return r if keepdims else np.squeeze(r, axis=axis)
+
+
+def _dim_call(method, **kw):
+    """Calls lib.<method>(x[, dim], keepdim=...) leaving out dim when it is None."""
+    def call(L, x, dim, keep):
+        f = getattr(L, method)
+        return f(x, **kw) if dim is None else f(x, dim, keepdim=keep, **kw)
+    return call
+
+
+INT_TO_I64 = lambda d: "int64" if d in ("bool",) + INTS else d  # noqa: E731
+ANY_ALL = lambda d: "uint8" if d == "uint8" else "bool"  # noqa: E731
+FLOAT_RES = {d: RE for d in ("bool",) + INTS}
+TUPLE, INT, NONE_INT = "tuple", "int", "none_int"
+# name, call(L, x, dim, keepdim), reference(a, dim, keepdim), result dtype fn, {dtype: exception},
+# accepted dims (TUPLE: None/int/tuple, INT: None/int, NONE_INT), input domain
+REDUCTIONS = [
+    ("sum", _dim_call("sum"), lambda a, d, k: np.sum(a, axis=_ax(a, d), keepdims=k, dtype=_acc(a)), INT_TO_I64, {},
+     TUPLE, "any"),
+    ("mean", _dim_call("mean"), _red(np.mean), lambda d: d, FLOAT_RES, TUPLE, "any"),
+    ("prod", _dim_call("prod"), lambda a, d, k: np.prod(a, axis=_ax(a, d), keepdims=k, dtype=_acc(a)), INT_TO_I64,
+     {}, INT, "prod"),
+    ("amax", _dim_call("amax"), _red(np.max), lambda d: d, {}, TUPLE, "any"),
+    ("amin", _dim_call("amin"), _red(np.min), lambda d: d, {}, TUPLE, "any"),
+    ("argmax", _dim_call("argmax"), _red(np.argmax), lambda d: "int64", {"bool": RE}, INT, "any"),
+    ("argmin", _dim_call("argmin"), _red(np.argmin), lambda d: "int64", {"bool": RE}, INT, "any"),
+    ("var0", _dim_call("var", correction=0), _red(np.var, ddof=0), lambda d: d, FLOAT_RES, TUPLE, "any"),
+    ("var1", _dim_call("var", correction=1), _red(np.var, ddof=1), lambda d: d, FLOAT_RES, TUPLE, "any"),
+    ("std0", _dim_call("std", correction=0), _red(np.std, ddof=0), lambda d: d, FLOAT_RES, TUPLE, "any"),
+    ("std1", _dim_call("std", correction=1), _red(np.std, ddof=1), lambda d: d, FLOAT_RES, TUPLE, "any"),
+    ("norm2", lambda L, x, d, k: L.norm(x, 2, d, k), _norm(2), lambda d: d, FLOAT_RES, TUPLE, "any"),
+    ("norm1", lambda L, x, d, k: L.norm(x, 1, d, k), _norm(1), lambda d: d, FLOAT_RES, TUPLE, "any"),
+    ("norm_inf", lambda L, x, d, k: L.norm(x, float("inf"), d, k), _norm(np.inf), lambda d: d, FLOAT_RES, TUPLE,
+     "any"),
+    ("all", _dim_call("all"), lambda a, d, k: np.all(a, axis=_ax(a, d), keepdims=k), ANY_ALL, {}, TUPLE, "unit"),
+    ("any", _dim_call("any"), lambda a, d, k: np.any(a, axis=_ax(a, d), keepdims=k), ANY_ALL, {}, TUPLE, "unit"),
+    ("logsumexp", lambda L, x, d, k: L.logsumexp(x, d, keepdim=k), lambda a, d, k: _lse(a, _ax(a, d), k),
+     to_float, {}, TUPLE, "any"),
+]
+REDUCE_DIMS = (None, 0, -1, 1, (0, 2), (-1, 0))

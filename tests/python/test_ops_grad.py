@@ -57,16 +57,6 @@ KNOWN_BUGS = {
     ("test_grad_fn_name", "clamp_min", None): _NAME + ": ClampBackward1, torch ClampMinBackward0",
     ("test_grad_fn_name", "clamp_max", None): _NAME + ": ClampBackward1, torch ClampMaxBackward0",
     ("test_grad_fn_name", "reshape_noncontig", None): _NAME + ": ViewBackward0, torch UnsafeViewBackward0",
-    ("test_grad_fn_name", "to_float32", None): _NAME + ": Tensor._to_copy uses copy_ (CopyBackwards), torch "
-                                                       "ToCopyBackward0",
-    ("test_grad_fn_name", "to_float64", None): _NAME + ": CopyBackwards, torch ToCopyBackward0",
-    ("test_grad_fn_name", "float", None): _NAME + ": CopyBackwards, torch ToCopyBackward0",
-    ("test_grad_fn_name", "split", None): _NAME + ": split outputs are SliceBackward0, torch SplitBackward0",
-    ("test_grad_fn_name", "split_sizes", None): _NAME + ": SliceBackward0, torch SplitWithSizesBackward0",
-    ("test_grad_fn_name", "split_partial_use", None): _NAME + ": SliceBackward0, torch SplitBackward0",
-    ("test_grad_fn_name", "chunk", None): _NAME + ": SliceBackward0, torch SplitBackward0",
-    ("test_grad_fn_name", "chunk_uneven", None): _NAME + ": SliceBackward0, torch SplitBackward0",
-    ("test_grad_fn_name", "unbind", None): _NAME + ": SelectBackward0, torch UnbindBackward0 (one multi-output node)",
     ("test_grad_fn_name", "inplace_view_of_nonleaf", None): _NAME + ": CopySlices, torch "
                                                                     "torch::autograd::CopySlices",
 }
