@@ -393,3 +393,117 @@ def test_reduction_dtype_arg_and_empty(dtype):
         L.max(e, 0)
     with pytest.raises(RuntimeError):
         L.max(e)
+
+
+# ---------------------------------------------------------------- type promotion (facts 4.3)
+def test_promotion_table_is_consistent():
+    for (a, b), r in db.PROMO.items():
+        assert db.PROMO[(b, a)] == r
+        assert db.category(r) == max(db.category(a), db.category(b))
+    for a in DTYPES:  # the scalar columns follow the written rule
+        for s, col in ((3, "int"), (2.5, "float"), (True, "bool")):
+            assert result_type(("t", a), s) == db.PROMO_SCALAR[(a, col)], (a, col)
+
+
+@pytest.mark.parametrize("a", DTYPES)
+def test_promotion(a):
+    rng = rng_for("promo", a)
+    add = db.BINARY_BY_NAME["add"]
+    x, xa = make(rng, a, (3,))
+    x0, x0a = make(rng, a, ())
+    for b in DTYPES:
+        y, ya = make(rng, b, (3,))
+        y0, y0a = make(rng, b, ())
+        for (p, pa), (q, qa) in (((x, xa), (y, ya)), ((x, xa), (y0, y0a)), ((y0, y0a), (x, xa)),
+                                 ((x0, x0a), (y0, y0a))):
+            R = result_type(_kind(p), _kind(q))
+            assert dname(L.result_type(p, q)) == R, (dname(p.dtype), p.dim(), dname(q.dtype), q.dim())
+            assert_close(p + q, db.binary_ref(add, pa, qa, R), R)
+        assert result_type(("t", a), ("t", b)) == db.PROMO[(a, b)]
+        # in-place / out= must be able to hold the result: no float -> int, no int -> bool
+        z = x.clone()
+        if db.category(db.PROMO[(a, b)]) > db.category(a):
+            raises_same(RuntimeError, lambda: z.add_(y))
+            raises_same(RuntimeError, lambda: L.add(x, y, out=L.empty(3, dtype=dt(a))))
+        else:
+            assert_close(z.add_(y), db.binary_ref(add, xa, ya, db.PROMO[(a, b)]), a)  # computed in the promoted dtype
+    for s in (3, -2, 2.5, True, False):
+        for p, pa in ((x, xa), (x0, x0a)):
+            R = result_type(_kind(p), s)
+            assert dname(L.result_type(p, s)) == R
+            assert_close(p + s, db.binary_ref(add, pa, np.array(s), R), R)
+            assert_close(s * p, db.binary_ref(db.BINARY_BY_NAME["mul"], np.array(s), pa, R), R)
+
+
+def test_promotion_doc_examples():
+    i32, f16 = L.ones(2, dtype=L.int32), L.ones(2, dtype=L.float16)
+    assert (i32 + L.tensor(5)).dtype == L.int32
+    assert (i32 + L.tensor(5., dtype=L.float64)).dtype == L.float64
+    assert (f16 + L.tensor(5., dtype=L.float64)).dtype == L.float16
+    assert (L.ones(2, dtype=L.uint8) + L.tensor(5, dtype=L.int8)).dtype == L.uint8
+    assert (L.tensor(1., dtype=L.float64) + L.tensor(1., dtype=L.float16)).dtype == L.float64
+    assert (L.ones(2, dtype=L.float16) + L.ones(2, dtype=L.bfloat16)).dtype == L.float32
+    assert_close(L.tensor([1, 200], dtype=L.uint8) + 300, np.array([45, 244]), "uint8")
+    assert (L.ones(2) < 2).dtype == L.bool
+    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired output type Long"):
+        L.ones(2, dtype=L.int64).add_(1.5)
+    f = L.ones(2)
+    assert f.add_(L.ones(2, dtype=L.float64)) is f and f.dtype == L.float32
+
+
+# ---------------------------------------------------------------- linalg
+MATMUL_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((2, 2, 3), (3,)),
+                 ((3,), (2, 3, 4)), ((2, 2, 3), (3, 4)), ((2, 3), (2, 3, 4)), ((2, 1, 2, 3), (3, 3, 4)),
+                 ((2, 2, 3), (2, 3, 4)), ((0, 3), (3, 4)), ((2, 0), (0, 4)), ((2, 3), (3, 0)), ((2, 0, 3), (3,))]
+MM_TOL = {"float16": (1e-3, 1e-2), "bfloat16": (1.6e-2, 5e-2)}
+
+
+def _mm_ref(dtype, f, *ops):
+    """Integer products accumulate in int64 and wrap to the dtype like PyTorch's loops."""
+    with np.errstate(all="ignore"):
+        return f(*[o.astype(np.float64 if dtype in FLOATS else np.int64) for o in ops])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_matmul_family(dtype):
+    rng = rng_for("mm", dtype)
+    tol = MM_TOL.get(dtype)
+    x, a = make(rng, dtype, (4, 3))
+    y, b = make(rng, dtype, (4, 5))
+    v, va = make(rng, dtype, (8,))
+    if dtype == "bool":
+        for f in (lambda: L.mm(x.t(), y), lambda: L.matmul(x.t(), y), lambda: L.dot(v, v), lambda: L.mv(x, v[:3]),
+                  lambda: L.bmm(x[None], y[None, :3]), lambda: L.addmm(y[:3], x.t(), y)):
+            raises_same(NotImplementedError, f)
+        assert_close(L.outer(v, v), np.outer(va, va), "bool")
+        return
+    for sa, sb in MATMUL_SHAPES:
+        p, pa = make(rng, dtype, sa)
+        q, qa = make(rng, dtype, sb)
+        ref = _mm_ref(dtype, np.matmul, pa, qa)
+        assert_close(L.matmul(p, q), ref, dtype, tol=tol)
+        assert_close(p @ q, ref, dtype, tol=tol)
+    # non-contiguous operands: transposed and step-sliced
+    xt, at = x.t(), a.T
+    assert_close(L.mm(xt, y), _mm_ref(dtype, np.matmul, at, b), dtype, tol=tol)
+    assert_close(L.mm(y.t(), x[:, ::2]), _mm_ref(dtype, np.matmul, b.T, a[:, ::2]), dtype, tol=tol)
+    assert_close(L.mv(xt, v[::2]), _mm_ref(dtype, np.matmul, at, va[::2]), dtype, tol=tol)
+    assert_close(L.dot(v[::2], v[1::2]), _mm_ref(dtype, np.dot, va[::2], va[1::2]), dtype, tol=tol)
+    assert_close(L.outer(v[:3], v[::2]), _mm_ref(dtype, np.outer, va[:3], va[::2]), dtype, tol=tol)
+    bx, bxa = make(rng, dtype, (2, 3, 4))
+    by, bya = make(rng, dtype, (2, 5, 4))
+    assert_close(L.bmm(bx, by.transpose(1, 2)), _mm_ref(dtype, np.matmul, bxa, np.swapaxes(bya, 1, 2)), dtype,
+                 tol=tol)
+    beta, alpha = (0.5, 2.0) if dtype in FLOATS else (2, 3)
+    c, ca = make(rng, dtype, (3,))
+    ref = _mm_ref(dtype, lambda c_, m1, m2: beta * c_ + alpha * (m1 @ m2), ca, b.T, a)
+    assert_close(L.addmm(c, y.t(), x, beta=beta, alpha=alpha), ref, dtype, tol=MM_TOL.get(dtype, (1e-5, 1e-5)))
+    out = L.empty((3, 5), dtype=dt(dtype))
+    assert L.mm(xt, y, out=out) is out
+    assert_close(out, _mm_ref(dtype, np.matmul, at, b), dtype, tol=tol)
+    out = L.empty(0, dtype=dt(dtype))
+    assert L.matmul(bx, by.transpose(1, 2), out=out) is out and tuple(out.shape) == (2, 3, 5)
+    # 0-dim and empty reductions inside matmul
+    e1, e2 = L.ones(0, dtype=dt(dtype)), L.ones(0, dtype=dt(dtype))
+    assert_close(L.dot(e1, e2), np.zeros(()), dtype)
+    assert_close(L.mm(L.ones(2, 0, dtype=dt(dtype)), L.ones(0, 3, dtype=dt(dtype))), np.zeros((2, 3)), dtype)

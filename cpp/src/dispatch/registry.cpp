@@ -1,5 +1,6 @@
 #include "ctorch/dispatch/registry.h"
 
+#include <atomic>
 #include <mutex>
 
 #include "ctorch/core/check.h"
@@ -14,6 +15,7 @@ const char* const kNames[] = {
 static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(kNumOps), "op table and name table disagree");
 void* g_table[kNumOps][kNumDeviceTypes] = {};
 std::once_flag g_init;
+std::atomic<bool> g_ready{false};  // set after registration: lookups skip call_once
 }  // namespace
 
 const char* op_name(OpId op) { return kNames[int(op)]; }
@@ -21,9 +23,11 @@ const char* op_name(OpId op) { return kNames[int(op)]; }
 void register_kernel(OpId op, DeviceType dev, void* fn) { g_table[int(op)][int(dev)] = fn; }
 
 void init() {
+  if (__builtin_expect(g_ready.load(std::memory_order_acquire), 1)) return;
   std::call_once(g_init, [] {
     cpu::register_kernels();
     cuda::register_kernels();
+    g_ready.store(true, std::memory_order_release);
   });
 }
 

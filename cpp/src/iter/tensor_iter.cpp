@@ -28,9 +28,11 @@ ScalarType promote_opt(ScalarType a, ScalarType b) {
 }
 }  // namespace
 
-ScalarType result_type(const std::vector<Tensor>& ts) {
+namespace {
+ScalarType result_type_of(const Tensor* ts, int n) {
   ScalarType dim_r = ScalarType::Undefined, zero_r = ScalarType::Undefined, wrapped_r = ScalarType::Undefined;
-  for (const auto& t : ts) {
+  for (int i = 0; i < n; ++i) {
+    const Tensor& t = ts[i];
     if (!t.defined()) continue;
     ScalarType d = t.dtype();
     if (t.get()->is_wrapped_number) {
@@ -45,130 +47,176 @@ ScalarType result_type(const std::vector<Tensor>& ts) {
   ScalarType r = combine_categories(dim_r, combine_categories(zero_r, wrapped_r));
   return r == ScalarType::Undefined ? get_default_dtype() : r;
 }
+}  // namespace
 
-ScalarType result_type(const Tensor& a, const Scalar& b) { return result_type({a, scalar_to_tensor(b)}); }
+ScalarType result_type(const std::vector<Tensor>& ts) { return result_type_of(ts.data(), int(ts.size())); }
+
+ScalarType result_type(const Tensor& a, const Scalar& b) {
+  Tensor ts[2] = {a, scalar_to_tensor(b)};
+  return result_type_of(ts, 2);
+}
 
 TensorIter TensorIter::unary(const char* op, Tensor out, const Tensor& a, bool int_to_float,
                              std::optional<ScalarType> out_dtype) {
   IterConfig c;
   c.op = op;
-  c.outputs = {std::move(out)};
-  c.inputs = {a};
   c.int_to_float = int_to_float;
   c.output_dtype = out_dtype;
-  return TensorIter(std::move(c));
+  return TensorIter(c, &out, 1, &a, 1);
 }
 
 TensorIter TensorIter::binary(const char* op, Tensor out, const Tensor& a, const Tensor& b, bool int_to_float,
                               std::optional<ScalarType> out_dtype) {
   IterConfig c;
   c.op = op;
-  c.outputs = {std::move(out)};
-  c.inputs = {a, b};
   c.int_to_float = int_to_float;
   c.output_dtype = out_dtype;
-  return TensorIter(std::move(c));
+  const Tensor ins[2] = {a, b};
+  return TensorIter(c, &out, 1, ins, 2);
 }
 
 TensorIter::TensorIter(IterConfig cfg) {
+  CT_CHECK(cfg.outputs.size() + cfg.inputs.size() <= size_t(kMaxOperands), "[", cfg.op, "] too many operands");
   noutputs_ = int(cfg.outputs.size());
-  CT_CHECK(noutputs_ + cfg.inputs.size() <= size_t(kMaxOperands), "[", cfg.op, "] too many operands");
+  build(cfg, cfg.outputs.data(), cfg.inputs.data(), int(cfg.inputs.size()));
+}
+
+TensorIter::TensorIter(const IterConfig& cfg, const Tensor* outs, int nout, const Tensor* ins, int nin) {
+  CT_CHECK(nout + nin <= kMaxOperands, "[", cfg.op, "] too many operands");
+  noutputs_ = nout;
+  build(cfg, outs, ins, nin);
+}
+
+void TensorIter::build(const IterConfig& cfg, const Tensor* outs, const Tensor* ins, int nin) {
+  ntensors_ = noutputs_ + nin;
   // Device: the first non-scalar operand decides; CPU 0-dim tensors may join CUDA ones.
   bool have_dev = false;
-  for (auto* group : {&cfg.outputs, &cfg.inputs})
-    for (auto& t : *group) {
-      if (!t.defined()) continue;
-      if (!have_dev || (device_.is_cpu() && t.device().is_cuda() && t.dim() > 0)) {
-        if (have_dev && t.device() != device_) {
-          // a CUDA operand after CPU ones: CPU ones must be 0-dim (checked below)
-        }
-        device_ = t.device();
-        have_dev = true;
-      }
+  auto pick = [&](const Tensor& t) {
+    if (!t.defined()) return;
+    if (!have_dev || (device_.is_cpu() && t.device().is_cuda() && t.dim() > 0)) {
+      device_ = t.device();
+      have_dev = true;
     }
-  for (auto* group : {&cfg.outputs, &cfg.inputs})
-    for (auto& t : *group) {
-      if (!t.defined() || t.device() == device_) continue;
-      CT_CHECK(t.device().is_cpu() && t.dim() == 0 && group == &cfg.inputs,
-               "Expected all tensors to be on the same device, but found at least two devices, ",
-               device_.str(), " and ", t.device().str(), "! (in ", cfg.op, ")");
-    }
-  compute_shape(cfg);
-  compute_dtypes(cfg);
-  allocate_outputs(cfg);
+  };
+  for (int i = 0; i < noutputs_; ++i) pick(outs[i]);
+  for (int i = 0; i < nin; ++i) pick(ins[i]);
+  auto check_dev = [&](const Tensor& t, bool is_input) {
+    if (!t.defined() || t.device() == device_) return;
+    CT_CHECK(t.device().is_cpu() && t.dim() == 0 && is_input,
+             "Expected all tensors to be on the same device, but found at least two devices, ", device_.str(),
+             " and ", t.device().str(), "! (in ", cfg.op, ")");
+  };
+  for (int i = 0; i < noutputs_; ++i) check_dev(outs[i], false);
+  for (int i = 0; i < nin; ++i) check_dev(ins[i], true);
+  compute_shape(cfg, ins, nin, outs);
+  compute_dtypes(cfg, ins, nin, outs);
+  allocate_outputs(cfg, outs, ins, nin);
   compute_strides_and_coalesce();
 }
 
-void TensorIter::compute_shape(const IterConfig& cfg) {
+void TensorIter::compute_shape(const IterConfig& cfg, const Tensor* ins, int nin, const Tensor* outs) {
+  auto too_many = [&](size_t n) {
+    CT_CHECK(n <= size_t(kMaxDims), "[", cfg.op, "] tensors with more than ", kMaxDims, " dims are not supported");
+  };
+  auto set_full = [&](const Shape& s) {
+    too_many(s.size());
+    nfull_ = int(s.size());
+    std::copy(s.begin(), s.end(), full_shape_);
+  };
   bool first = true;
-  for (const auto& t : cfg.inputs) {
+  for (int i = 0; i < nin; ++i) {
+    const Tensor& t = ins[i];
     if (!t.defined()) continue;
+    const Shape& s = t.sizes();
     if (first) {
-      full_shape_ = t.sizes();
+      set_full(s);
       first = false;
-    } else if (cfg.enforce_same_shape) {
-      CT_CHECK(t.sizes() == full_shape_, "[", cfg.op, "] expected all inputs to have shape ",
-               shape_str(full_shape_), ", got ", shape_str(t.sizes()));
-    } else {
-      full_shape_ = broadcast_shapes(full_shape_, t.sizes());
+      continue;
     }
+    if (broadcast_shape() == s) continue;
+    if (cfg.enforce_same_shape)
+      CT_CHECK(false, "[", cfg.op, "] expected all inputs to have shape ", shape_str(broadcast_shape()), ", got ",
+               shape_str(s));
+    // Broadcast right-aligned; a mismatch is reported by broadcast_shapes (one message everywhere).
+    const int n = std::max(nfull_, int(s.size()));
+    too_many(size_t(n));
+    int64_t r[kMaxDims];
+    for (int d = 0; d < n; ++d) {
+      int64_t da = d < n - nfull_ ? 1 : full_shape_[d - (n - nfull_)];
+      int64_t db = d < n - int(s.size()) ? 1 : s[size_t(d - (n - int(s.size())))];
+      if (da != db && da != 1 && db != 1) broadcast_shapes(broadcast_shape(), s);  // throws
+      r[d] = da == 1 ? db : da;
+    }
+    nfull_ = n;
+    std::copy(r, r + n, full_shape_);
   }
   if (first) {  // no inputs (fill, arange): the output defines the shape
-    for (const auto& t : cfg.outputs)
-      if (t.defined()) {
-        full_shape_ = t.sizes();
+    for (int i = 0; i < noutputs_; ++i)
+      if (outs[i].defined()) {
+        set_full(outs[i].sizes());
         break;
       }
   }
-  CT_CHECK(full_shape_.size() <= size_t(kMaxDims), "[", cfg.op, "] tensors with more than ", kMaxDims,
-           " dims are not supported");
-  numel_ = shape_numel(full_shape_);
+  numel_ = 1;
+  for (int d = 0; d < nfull_; ++d) numel_ *= full_shape_[d];
 }
 
-void TensorIter::compute_dtypes(IterConfig& cfg) {
+void TensorIter::compute_dtypes(const IterConfig& cfg, const Tensor* ins, int nin, const Tensor* outs) {
   if (cfg.compute_dtype) {
     common_dtype_ = *cfg.compute_dtype;
-  } else if (!cfg.inputs.empty()) {
-    common_dtype_ = result_type(cfg.inputs);
+  } else if (nin > 0) {
+    common_dtype_ = result_type_of(ins, nin);
     if (cfg.int_to_float && !is_floating(common_dtype_)) common_dtype_ = get_default_dtype();
   } else {
-    CT_CHECK(noutputs_ > 0 && cfg.outputs[0].defined(), "[", cfg.op, "] needs an input or an output");
-    common_dtype_ = cfg.outputs[0].dtype();
+    CT_CHECK(noutputs_ > 0 && outs[0].defined(), "[", cfg.op, "] needs an input or an output");
+    common_dtype_ = outs[0].dtype();
   }
-  operands_.reserve(cfg.outputs.size() + cfg.inputs.size());
-  operands_.resize(cfg.outputs.size());  // outputs filled by allocate_outputs
-  for (auto& t : cfg.inputs) {
+  for (int i = 0; i < nin; ++i) {
+    const Tensor& t = ins[i];
     if (cfg.promote_inputs && t.defined() && t.dtype() != common_dtype_)
-      operands_.push_back(to_dtype(t, common_dtype_));
+      operands_[noutputs_ + i] = to_dtype(t, common_dtype_);
     else
-      operands_.push_back(t);
+      operands_[noutputs_ + i] = t;
   }
 }
 
-void TensorIter::allocate_outputs(const IterConfig& cfg) {
+Tensor TensorIter::alloc_output(ScalarType dt) const {
+  const int nd = nfull_;
+  Shape sizes(full_shape_, full_shape_ + nd), st(size_t(nd), 0);
+  int64_t acc = 1;
+  for (int j = 0; j < nd; ++j) {
+    st[size_t(perm_[j])] = acc;
+    acc *= std::max<int64_t>(full_shape_[perm_[j]], 1);
+  }
+  // Dense: the storage holds exactly numel elements (as empty_strided computes for these strides).
+  auto storage = std::make_shared<StorageImpl>(size_t(numel_) * itemsize(dt), device_);
+  return Tensor(std::make_shared<TensorImpl>(std::move(storage), dt, std::move(sizes), std::move(st), 0));
+}
+
+void TensorIter::allocate_outputs(const IterConfig& cfg, const Tensor* outs, const Tensor* ins, int nin) {
   // Iteration order: innermost dim first, following the inputs' memory layout (so a transposed
-  // input gives a transposed output, as in PyTorch).
-  const int nd = int(full_shape_.size());
-  std::vector<Shape> bstrides;  // element strides aligned to full_shape_ (0 where broadcast)
-  for (size_t k = noutputs_; k < operands_.size() + 0; ++k) {
-    const Tensor& t = cfg.inputs[k - noutputs_];  // original layout (dtype conversion copies are dense)
-    Shape s(nd, 0);
-    if (t.defined()) {
-      int off = nd - int(t.dim());
-      for (int d = 0; d < t.dim(); ++d)
-        s[off + d] = (t.sizes()[d] == 1 && full_shape_[off + d] != 1) ? 0 : t.strides()[d];
-    }
-    bstrides.push_back(s);
+  // input gives a transposed output, as in PyTorch). Outputs of the full shape vote first.
+  const int nd = nfull_;
+  int64_t bstrides[kMaxOperands][kMaxDims];  // element strides aligned to the full shape (0: broadcast)
+  int nb = 0;
+  for (int i = noutputs_ - 1; i >= 0; --i) {
+    const Tensor& o = outs[i];
+    if (o.defined() && broadcast_shape() == o.sizes()) std::copy(o.strides().begin(), o.strides().end(), bstrides[nb++]);
   }
-  for (int i = 0; i < noutputs_; ++i) {
-    const Tensor& o = cfg.outputs[i];
-    if (o.defined() && o.sizes() == full_shape_) bstrides.insert(bstrides.begin(), o.strides());
+  for (int k = 0; k < nin; ++k) {
+    const Tensor& t = ins[k];  // original layout (dtype conversion copies are dense)
+    int64_t* s = bstrides[nb++];
+    std::fill(s, s + nd, 0);
+    if (!t.defined()) continue;
+    const int off = nd - int(t.dim());
+    const Shape& ts = t.sizes();
+    const Shape& tst = t.strides();
+    for (int d = 0; d < int(ts.size()); ++d) s[off + d] = (ts[d] == 1 && full_shape_[off + d] != 1) ? 0 : tst[d];
   }
-  perm_.resize(nd);
   for (int i = 0; i < nd; ++i) perm_[i] = nd - 1 - i;
   auto should_swap = [&](int64_t d0, int64_t d1) {
-    for (const auto& s : bstrides) {
-      int64_t s0 = s[d0], s1 = s[d1];
+    for (int b = 0; b < nb; ++b) {
+      int64_t s0 = bstrides[b][d0], s1 = bstrides[b][d1];
       if (s0 == 0 || s1 == 0) continue;
       if (s0 < s1) return -1;
       if (s0 > s1) return 1;
@@ -189,31 +237,21 @@ void TensorIter::allocate_outputs(const IterConfig& cfg) {
     }
   }
 
-  user_outputs_.resize(noutputs_);
+  const ScalarType want = cfg.output_dtype ? *cfg.output_dtype : common_dtype_;
   for (int i = 0; i < noutputs_; ++i) {
-    ScalarType want = cfg.output_dtype ? *cfg.output_dtype : common_dtype_;
-    Tensor o = cfg.outputs[i];
-    auto alloc = [&](ScalarType dt) {
-      Shape st(nd);
-      int64_t acc = 1;
-      for (int j = 0; j < nd; ++j) {
-        st[perm_[j]] = acc;
-        acc *= std::max<int64_t>(full_shape_[perm_[j]], 1);
-      }
-      return empty_strided(full_shape_, st, TensorOptions().dtype(dt).device(device_));
-    };
+    Tensor o = outs[i];
     if (!o.defined()) {
-      o = alloc(want);
-      user_outputs_[i] = o;
+      o = alloc_output(want);
       operands_[i] = o;
+      user_outputs_[i] = std::move(o);
       continue;
     }
     CT_CHECK(!cfg.check_castable || can_cast(want, o.dtype()), "result type ", dtype_legacy_name(want),
              " can't be cast to the desired output type ", dtype_legacy_name(o.dtype()));
-    if (o.sizes() != full_shape_) {
-      CT_CHECK(!cfg.is_inplace, "output with shape ", shape_str(o.sizes()),
-               " doesn't match the broadcast shape ", shape_str(full_shape_));
-      resize_out(o, full_shape_, cfg.op);
+    if (broadcast_shape() != o.sizes()) {
+      CT_CHECK(!cfg.is_inplace, "output with shape ", shape_str(o.sizes()), " doesn't match the broadcast shape ",
+               shape_str(broadcast_shape()));
+      resize_out(o, broadcast_shape(), cfg.op);
     }
     for (int d = 0; d < o.dim(); ++d)
       CT_CHECK(o.strides()[d] != 0 || o.sizes()[d] <= 1 || o.numel() == 0,
@@ -221,8 +259,8 @@ void TensorIter::allocate_outputs(const IterConfig& cfg) {
                "memory location. Please clone() the tensor before performing the operation.");
     user_outputs_[i] = o;
     if (o.dtype() != want && cfg.promote_inputs) {
-      operands_[i] = alloc(want);
-      cast_back_.push_back(i);
+      operands_[i] = alloc_output(want);
+      cast_back_[ncast_back_++] = int8_t(i);
     } else {
       operands_[i] = o;
     }
@@ -230,28 +268,30 @@ void TensorIter::allocate_outputs(const IterConfig& cfg) {
 }
 
 void TensorIter::compute_strides_and_coalesce() {
-  const int nd = int(full_shape_.size());
-  const int nt = int(operands_.size());
+  const int nd = nfull_;
+  const int nt = ntensors_;
   // Per operand byte strides in iteration order.
-  std::vector<Shape> st(nt, Shape(nd, 0));
+  int64_t st[kMaxOperands][kMaxDims];
   for (int k = 0; k < nt; ++k) {
+    std::fill(st[k], st[k] + nd, 0);
     const Tensor& t = operands_[k];
     if (!t.defined()) continue;
-    int64_t isz = itemsize(t.dtype());
-    int off = nd - int(t.dim());
+    const int64_t isz = itemsize(t.dtype());
+    const int off = nd - int(t.dim());
+    const Shape& ts = t.sizes();
+    const Shape& tst = t.strides();
     for (int j = 0; j < nd; ++j) {
       int d = int(perm_[j]) - off;
       if (d < 0) continue;
-      st[k][j] = (t.sizes()[d] == 1 && full_shape_[perm_[j]] != 1) ? 0 : t.strides()[d] * isz;
+      st[k][j] = (ts[d] == 1 && full_shape_[perm_[j]] != 1) ? 0 : tst[d] * isz;
     }
   }
-  shape_.clear();
-  strides_.assign(nt, Shape());
+  ndim_ = 0;
   for (int j = 0; j < nd; ++j) {
     int64_t sz = full_shape_[perm_[j]];
     if (sz == 1) continue;
-    if (!shape_.empty()) {
-      int last = int(shape_.size()) - 1;
+    if (ndim_ > 0) {
+      const int last = ndim_ - 1;
       bool can = true;
       for (int k = 0; k < nt && can; ++k) can = strides_[k][last] * shape_[last] == st[k][j];
       if (can) {
@@ -259,29 +299,32 @@ void TensorIter::compute_strides_and_coalesce() {
         continue;
       }
     }
-    shape_.push_back(sz);
-    for (int k = 0; k < nt; ++k) strides_[k].push_back(st[k][j]);
+    shape_[ndim_] = sz;
+    for (int k = 0; k < nt; ++k) strides_[k][ndim_] = st[k][j];
+    ++ndim_;
   }
   if (numel_ == 0) {  // keep an explicit empty dim so loops see n == 0
-    shape_.assign(1, 0);
-    for (int k = 0; k < nt; ++k) strides_[k].assign(1, 0);
+    ndim_ = 1;
+    shape_[0] = 0;
   }
-  ptrs_.resize(nt);
+  if (ndim_ <= 1 && (numel_ == 0 || ndim_ == 0))
+    for (int k = 0; k < nt; ++k) strides_[k][0] = 0;  // defined even for 0-d iteration
   for (int k = 0; k < nt; ++k) ptrs_[k] = operands_[k].defined() ? operands_[k].get()->data() : nullptr;
 }
 
 bool TensorIter::is_contiguous() const {
   if (numel_ <= 1) return true;
-  if (ndim() != 1) return false;
-  for (int k = 0; k < ntensors(); ++k)
+  if (ndim_ != 1) return false;
+  for (int k = 0; k < ntensors_; ++k)
     if (strides_[k][0] != itemsize(operands_[k].dtype())) return false;
   return true;
 }
 
 void TensorIter::finish() {
+  if (ncast_back_ == 0) return;
   NoGradGuard no_grad;  // internal cast-back, never part of the user's graph
-  for (int i : cast_back_) copy_(user_outputs_[i], operands_[i]);
-  cast_back_.clear();
+  for (int j = 0; j < ncast_back_; ++j) copy_(user_outputs_[cast_back_[j]], operands_[cast_back_[j]]);
+  ncast_back_ = 0;
 }
 
 }  // namespace ctorch

@@ -8,11 +8,9 @@
 
 namespace ctorch {
 
-namespace {
-Tensor& copy_raw(Tensor& dst, const Tensor& src) {
-  if (dst.is_same(src)) return dst;
-  // Cross-device copies are the CUDA part's job (registered as the CUDA copy kernel).
-  Device dev = dst.device().is_cuda() ? dst.device() : src.device();
+Tensor& copy_nobump_(Tensor& dst, const Tensor& src) {
+  if (dst.is_same(src) || dst.numel() == 0) return dst;
+  NoGradGuard no_grad;  // the broadcast view below is internal
   IterConfig c;
   c.op = "copy_";
   c.outputs = {dst};
@@ -20,17 +18,16 @@ Tensor& copy_raw(Tensor& dst, const Tensor& src) {
   c.promote_inputs = false;
   c.check_castable = false;
   c.is_inplace = true;
-  if (dst.device() != src.device()) {
-    // The iterator requires one device; the CUDA copy kernel handles host<->device.
-    kernel<void(Tensor&, const Tensor&)>(OpId::copy, Device(kCUDA))(dst, src);
-    return dst;
-  }
-  (void)dev;
+  // Host<->device copies belong to the CUDA part (not built yet): say so clearly.
+  CT_CHECK(dst.device() == src.device(), "[copy_] no kernel for copies between ", src.device().str(), " and ",
+           dst.device().str());
   TensorIter it(std::move(c));
   kernel<PointwiseFn>(OpId::copy, dst.device())(it);
   return dst;
 }
 
+namespace {
+Tensor& copy_raw(Tensor& dst, const Tensor& src) { return copy_nobump_(dst, src); }
 autograd::tensor_list pass_through(const autograd::tensor_list& g, autograd::Node&) { return {g[0]}; }
 }  // namespace
 

@@ -18,18 +18,7 @@ namespace ctorch {
 
 namespace index_detail {
 
-void copy_nobump(Tensor& dst, const Tensor& src) {
-  if (dst.numel() == 0) return;
-  IterConfig c;
-  c.op = "copy_";
-  c.outputs = {dst};
-  c.inputs = {expand(src, dst.sizes())};
-  c.promote_inputs = false;
-  c.check_castable = false;
-  c.is_inplace = true;
-  TensorIter it(std::move(c));
-  kernel<PointwiseFn>(OpId::copy, dst.device())(it);
-}
+void copy_nobump(Tensor& dst, const Tensor& src) { copy_nobump_(dst, src); }
 
 Tensor clone_nobump(const Tensor& t) {
   Tensor out = empty(t.sizes(), t.options());

@@ -33,10 +33,33 @@ struct CT_API IterConfig {
   bool enforce_same_shape = false;
 };
 
+// Read-only view of an iterator's dims (the iterator keeps them inline, without heap vectors).
+// Converts to Shape; compares equal to a Shape with the same entries.
+struct IntSpan {
+  const int64_t* ptr = nullptr;
+  size_t len = 0;
+  size_t size() const { return len; }
+  bool empty() const { return len == 0; }
+  const int64_t* data() const { return ptr; }
+  const int64_t* begin() const { return ptr; }
+  const int64_t* end() const { return ptr + len; }
+  int64_t operator[](size_t i) const { return ptr[i]; }
+  int64_t back() const { return ptr[len - 1]; }
+  operator Shape() const { return Shape(begin(), end()); }
+  friend bool operator==(const IntSpan& a, const Shape& b) { return a.len == b.size() && std::equal(a.begin(), a.end(), b.begin()); }
+  friend bool operator==(const Shape& b, const IntSpan& a) { return a == b; }
+  friend bool operator!=(const IntSpan& a, const Shape& b) { return !(a == b); }
+  friend bool operator!=(const Shape& b, const IntSpan& a) { return !(a == b); }
+};
+
 class CT_API TensorIter {
  public:
   static constexpr int kMaxOperands = 8;
+  static constexpr int kMaxDims = 16;
   explicit TensorIter(IterConfig cfg);
+  // Allocation-free form for hot paths: the options of `cfg` with the operands passed as arrays
+  // (cfg.outputs / cfg.inputs are ignored).
+  TensorIter(const IterConfig& cfg, const Tensor* outputs, int noutputs, const Tensor* inputs, int ninputs);
 
   // Builders for the common cases.
   static TensorIter unary(const char* op, Tensor out, const Tensor& a, bool int_to_float = false,
@@ -44,18 +67,18 @@ class CT_API TensorIter {
   static TensorIter binary(const char* op, Tensor out, const Tensor& a, const Tensor& b,
                            bool int_to_float = false, std::optional<ScalarType> out_dtype = {});
 
-  int ntensors() const { return int(operands_.size()); }
+  int ntensors() const { return ntensors_; }
   int noutputs() const { return noutputs_; }
   ScalarType common_dtype() const { return common_dtype_; }
   ScalarType dtype(int i = 0) const { return operands_[i].dtype(); }
   Device device() const { return device_; }
   // Result tensors as the user sees them (after the cast-back step of finish()).
   Tensor output(int i = 0) const { return user_outputs_[i]; }
-  const Shape& shape() const { return shape_; }        // coalesced, innermost dim first
-  const Shape& broadcast_shape() const { return full_shape_; }  // user-visible shape
+  IntSpan shape() const { return {shape_, size_t(ndim_)}; }               // coalesced, innermost dim first
+  IntSpan broadcast_shape() const { return {full_shape_, size_t(nfull_)}; }  // user-visible shape
   int64_t numel() const { return numel_; }
-  int ndim() const { return int(shape_.size()); }
-  const int64_t* strides(int operand) const { return strides_[operand].data(); }  // bytes, coalesced
+  int ndim() const { return ndim_; }
+  const int64_t* strides(int operand) const { return strides_[operand]; }  // bytes, coalesced
   char* data(int operand) const { return ptrs_[operand]; }
   bool is_contiguous() const;  // every operand dense and in order (one coalesced dim, stride = itemsize)
 
@@ -74,22 +97,28 @@ class CT_API TensorIter {
   void finish();
 
  private:
-  void compute_shape(const IterConfig& cfg);
-  void compute_dtypes(IterConfig& cfg);
-  void allocate_outputs(const IterConfig& cfg);
+  void build(const IterConfig& cfg, const Tensor* outs, const Tensor* ins, int nin);
+  void compute_shape(const IterConfig& cfg, const Tensor* ins, int nin, const Tensor* outs);
+  void compute_dtypes(const IterConfig& cfg, const Tensor* ins, int nin, const Tensor* outs);
+  void allocate_outputs(const IterConfig& cfg, const Tensor* outs, const Tensor* ins, int nin);
   void compute_strides_and_coalesce();
+  Tensor alloc_output(ScalarType dt) const;
 
-  std::vector<Tensor> operands_;       // outputs first, then inputs (compute-dtype views)
-  std::vector<Tensor> user_outputs_;   // what the caller gets back
-  std::vector<int> cast_back_;         // outputs that need finish()'s copy
+  // Fixed-size storage: an elementwise op on small tensors must not pay for heap vectors.
+  Tensor operands_[kMaxOperands];      // outputs first, then inputs (compute-dtype views)
+  Tensor user_outputs_[kMaxOperands];  // what the caller gets back
+  int8_t cast_back_[kMaxOperands] = {};  // outputs that need finish()'s copy
+  int ncast_back_ = 0;
+  int ntensors_ = 0;
   int noutputs_ = 0;
   ScalarType common_dtype_ = kFloat32;
   Device device_;
-  Shape full_shape_;
-  Shape perm_;                 // perm_[i] = user dim of iteration dim i (innermost first)
-  Shape shape_;
-  std::vector<Shape> strides_;
-  std::vector<char*> ptrs_;
+  int nfull_ = 0, ndim_ = 0;
+  int64_t full_shape_[kMaxDims];
+  int64_t perm_[kMaxDims];  // perm_[i] = user dim of iteration dim i (innermost first)
+  int64_t shape_[kMaxDims];
+  int64_t strides_[kMaxOperands][kMaxDims];
+  char* ptrs_[kMaxOperands] = {};
   int64_t numel_ = 0;
 };
 
