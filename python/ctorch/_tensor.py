@@ -71,6 +71,7 @@ def __repr__(self, *, tensor_contents=None):
     grad_fn_name = None
     if grad_fn is not None:
         grad_fn_name = grad_fn.name() if hasattr(grad_fn, "name") else type(grad_fn).__name__
+        grad_fn_name = grad_fn_name.rsplit("::", 1)[-1]  # torch prints <CopySlices>, not its C++ name
     return _tensor_str.format_tensor(
         _numpy_values(t), dtype_name=repr(self.dtype), default_dtype_name=repr(_C.get_default_dtype()),
         device_str=device_str, requires_grad=bool(getattr(self, "requires_grad", False)), grad_fn_name=grad_fn_name)

@@ -450,3 +450,187 @@ REDUCTIONS = [
      to_float, {}, TUPLE, "any"),
 ]
 REDUCE_DIMS = (None, 0, -1, 1, (0, 2), (-1, 0))
+
+
+# ---------------------------------------------------------------- bad inputs
+def _backward_twice(L):
+    x = L.ones(3, requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    y.backward()
+
+
+def _saved_modified(L):
+    a = L.ones(3, requires_grad=True)
+    b = a * 2
+    c = b * b
+    b.add_(1)
+    c.sum().backward()
+
+
+# name, fn(L), exception class PyTorch raises, first line of its message (None: class only;
+# ctorch's text differs there, see test_known_bugs)
+BAD_INPUTS = [
+    ("broadcast", lambda L: L.ones(2, 3) + L.ones(4), RuntimeError,
+     'The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1'),
+    ("broadcast_inplace", lambda L: L.ones(3).add_(L.ones(2, 3)), RuntimeError,
+     "output with shape [3] doesn't match the broadcast shape [2, 3]"),
+    ("matmul_2d", lambda L: L.ones(2, 3) @ L.ones(4, 5), RuntimeError,
+     'mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)'),
+    ("mm", lambda L: L.mm(L.ones(2, 3), L.ones(4, 5)), RuntimeError,
+     'mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)'),
+    ("mm_1d", lambda L: L.mm(L.ones(3), L.ones(3, 2)), RuntimeError, 'self must be a matrix'),
+    ("matmul_1d", lambda L: L.ones(3) @ L.ones(4), RuntimeError,
+     'inconsistent tensor size, expected tensor [3] and src [4] to have the same number of elements, '
+     'but got 3 and 4 elements respectively'),
+    ("dot", lambda L: L.dot(L.ones(3), L.ones(4)), RuntimeError,
+     'inconsistent tensor size, expected tensor [3] and src [4] to have the same number of elements, '
+     'but got 3 and 4 elements respectively'),
+    ("mv", lambda L: L.mv(L.ones(2, 3), L.ones(4)), RuntimeError,
+     'size mismatch, got input (2), mat (2x3), vec (4)'),
+    ("bmm", lambda L: L.bmm(L.ones(2, 2, 3), L.ones(2, 4, 5)), RuntimeError,
+     'Expected size for first two dimensions of batch2 tensor to be: [2, 3] but got: [2, 4].'),
+    ("bmm_rank", lambda L: L.bmm(L.ones(2, 3), L.ones(3, 2)), RuntimeError, 'batch1 must be a 3D tensor'),
+    ("matmul_batch", lambda L: L.ones(2, 2, 3) @ L.ones(3, 4, 5), RuntimeError,
+     'The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0'),
+    ("mm_dtype", lambda L: L.mm(L.ones(2, 3), L.ones(3, 2, dtype=L.float64)), RuntimeError,
+     'expected m1 and m2 to have the same dtype, but got: float != double'),
+    ("matmul_0d", lambda L: L.matmul(L.tensor(1.), L.ones(3)), RuntimeError,
+     'both arguments to matmul need to be at least 1D, but they are 0D and 1D'),
+    ("view_stride", lambda L: L.ones(2, 3).t().view(6), RuntimeError,
+     "view size is not compatible with input tensor's size and stride (at least one dimension spans a"
+     'cross two contiguous subspaces). Use .reshape(...) instead.'),
+    ("view_size", lambda L: L.ones(6).view(4), RuntimeError, "shape '[4]' is invalid for input of size 6"),
+    ("reshape_size", lambda L: L.ones(6).reshape(4), RuntimeError, "shape '[4]' is invalid for input of size 6"),
+    ("view_two_infer", lambda L: L.ones(6).view(-1, -1), RuntimeError, 'only one dimension can be inferred'),
+    ("cat_sizes", lambda L: L.cat([L.ones(2, 3), L.ones(2, 4)]), RuntimeError,
+     'Sizes of tensors must match except in dimension 0. Expected size 3 but got size 4 for tensor nu'
+     'mber 1 in the list.'),
+    ("cat_empty_list", lambda L: L.cat([]), ValueError, 'torch.cat(): expected a non-empty list of Tensors'),
+    ("cat_rank", lambda L: L.cat([L.ones(2, 3), L.ones(3)]), RuntimeError,
+     'Tensors must have same number of dimensions: got 2 and 1'),
+    ("stack", lambda L: L.stack([L.ones(2, 3), L.ones(2, 4)]), RuntimeError,
+     'stack expects each tensor to be equal size, but got [2, 3] at entry 0 and [2, 4] at entry 1'),
+    ("expand", lambda L: L.ones(2, 3).expand(4, 3), RuntimeError,
+     'The expanded size of the tensor (4) must match the existing size (2) at non-singleton dimension'
+     ' 0.  Target sizes: [4, 3].  Tensor sizes: [2, 3]'),
+    ("expand_rank", lambda L: L.ones(2, 3).expand(3), RuntimeError, None),
+    ("index", lambda L: L.ones(3)[5], IndexError, 'index 5 is out of bounds for dimension 0 with size 3'),
+    ("index_neg", lambda L: L.ones(3)[-4], IndexError, 'index -4 is out of bounds for dimension 0 with size 3'),
+    ("too_many_indices", lambda L: L.ones(3)[0, 0], IndexError, 'too many indices for tensor of dimension 1'),
+    ("dim_sum", lambda L: L.ones(3).sum(2), IndexError,
+     'Dimension out of range (expected to be in range of [-1, 0], but got 2)'),
+    ("dim_transpose", lambda L: L.ones(2, 3).transpose(0, 2), IndexError,
+     'Dimension out of range (expected to be in range of [-2, 1], but got 2)'),
+    ("dim_unsqueeze", lambda L: L.ones(2, 3).unsqueeze(4), IndexError,
+     'Dimension out of range (expected to be in range of [-3, 2], but got 4)'),
+    ("dim_cat", lambda L: L.cat([L.ones(2), L.ones(2)], 1), IndexError,
+     'Dimension out of range (expected to be in range of [-1, 0], but got 1)'),
+    ("select", lambda L: L.ones(2, 3).select(1, 5), IndexError, None),
+    ("narrow", lambda L: L.ones(2, 3).narrow(1, 2, 2), RuntimeError,
+     'start (2) + length (2) exceeds dimension size (3).'),
+    ("float_index", lambda L: L.ones(3)[L.tensor([0.])], IndexError,
+     'tensors used as indices must be long, int, byte or bool tensors'),
+    ("index_tensor_oob", lambda L: L.ones(3)[L.tensor([0, 3])], IndexError,
+     'index 3 is out of bounds for dimension 0 with size 3'),
+    ("bool_mask_shape", lambda L: L.ones(3)[L.tensor([True, False])], IndexError,
+     'The shape of the mask [2] at index 0 does not match the shape of the indexed tensor [3] at inde'
+     'x 0'),
+    ("index_select_oob", lambda L: L.index_select(L.ones(3), 0, L.tensor([3])), IndexError,
+     'index out of range in self'),
+    ("index_select_float", lambda L: L.index_select(L.ones(3), 0, L.tensor([0.])), RuntimeError,
+     'index_select(): Expected dtype int32 or int64 for index'),
+    ("gather_oob", lambda L: L.gather(L.ones(2, 3), 1, L.tensor([[5]])), RuntimeError,
+     'index 5 is out of bounds for dimension 1 with size 3'),
+    ("gather_rank", lambda L: L.gather(L.ones(2, 3), 1, L.tensor([1])), RuntimeError,
+     'Index tensor must have the same number of dimensions as input tensor'),
+    ("scatter_oob", lambda L: L.ones(2, 3).scatter(1, L.tensor([[3]]), 1.0), RuntimeError,
+     'index 3 is out of bounds for dimension 1 with size 3'),
+    ("masked_fill_mask", lambda L: L.ones(3).masked_fill(L.ones(3), 0.), RuntimeError,
+     'masked_fill_ only supports boolean masks, but got mask with dtype float'),
+    ("where_cond", lambda L: L.where(L.ones(3), L.ones(3), L.ones(3)), RuntimeError,
+     'where expected condition to be a boolean tensor, but got a tensor with dtype Float'),
+    ("leaf_inplace", lambda L: L.ones(3, requires_grad=True).add_(1), RuntimeError,
+     'a leaf Variable that requires grad is being used in an in-place operation.'),
+    ("backward_nonscalar", lambda L: (L.ones(3, requires_grad=True) * 2).backward(), RuntimeError,
+     'grad can be implicitly created only for scalar outputs'),
+    ("backward_nograd", lambda L: L.ones(3).sum().backward(), RuntimeError,
+     'element 0 of tensors does not require grad and does not have a grad_fn'),
+    ("backward_twice", _backward_twice, RuntimeError,
+     'Trying to backward through the graph a second time (or direc'),
+    ("saved_modified", _saved_modified, RuntimeError,
+     'one of the variables needed for gradient computation has been modified by an inplace operation:'
+     ' [tor'),
+    ("numpy_grad", lambda L: L.ones(3, requires_grad=True).numpy(), RuntimeError,
+     "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."),
+    ("item_2", lambda L: L.ones(2).item(), RuntimeError, 'a Tensor with 2 elements cannot be converted to Scalar'),
+    ("bool_2", lambda L: bool(L.ones(2)), RuntimeError,
+     'Boolean value of Tensor with more than one value is ambiguous'),
+    ("int_inplace_float", lambda L: L.ones(2, dtype=L.int64).add_(1.5), RuntimeError,
+     "result type Float can't be cast to the desired output type Long"),
+    ("int_div_zero", lambda L: L.tensor([5, 3]) // L.tensor([0, 1]), RuntimeError, 'ZeroDivisionError'),
+    ("int_fmod_zero", lambda L: L.fmod(L.tensor([5, 3]), 0), RuntimeError, 'ZeroDivisionError'),
+    ("sub_bool", lambda L: L.ones(2, dtype=L.bool) - L.ones(2, dtype=L.bool), RuntimeError,
+     'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_'
+     'xor()` operator instead.'),
+    ("neg_bool", lambda L: -L.ones(2, dtype=L.bool), RuntimeError,
+     'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a ma'
+     'sk, use the `~` or `logical_not()` operator instead.'),
+    ("mean_int", lambda L: L.tensor([1, 2]).mean(), RuntimeError,
+     'mean(): could not infer output dtype. Input dtype must be either a floating point or complex dt'
+     'ype. Got: Long'),
+    ("var_int", lambda L: L.tensor([1, 2]).var(), RuntimeError,
+     'std and var only support floating point and complex dtypes'),
+    ("arange_sign", lambda L: L.arange(0, 5, -1), RuntimeError,
+     'upper bound and lower bound inconsistent with step sign'),
+    ("arange_zero_step", lambda L: L.arange(0, 5, 0), RuntimeError, 'step must be nonzero'),
+    ("linspace_steps", lambda L: L.linspace(0, 1, -1), RuntimeError, 'number of steps must be non-negative'),
+    ("zeros_negative", lambda L: L.zeros(-1), RuntimeError, None),
+    ("chunk_zero", lambda L: L.ones(4).chunk(0), RuntimeError,
+     'chunk expects `chunks` to be greater than 0, got: 0'),
+    ("split_sizes", lambda L: L.ones(4).split([1, 2]), RuntimeError,
+     "split_with_sizes expects split_sizes to sum exactly to 4 (input tensor's size at dimension 0), "
+     'but got split_sizes=[1, 2]'),
+    ("clamp_none", lambda L: L.ones(3).clamp(), RuntimeError,
+     "torch.clamp: At least one of 'min' or 'max' must not be None"),
+    ("permute_len", lambda L: L.ones(2, 3).permute(0, 1, 2), RuntimeError,
+     'permute(sparse_coo): number of dimensions in the tensor input does not match the length of the '
+     'desired ordering of dimensions i.e. input.dim() = 2 is not equal to len(dims) = 3'),
+    ("permute_repeat", lambda L: L.ones(2, 3).permute(0, 0), RuntimeError,
+     'permute(): duplicate dims are not allowed.'),
+    ("unflatten", lambda L: L.ones(6).unflatten(0, (4, 2)), RuntimeError, None),
+    ("out_dtype", lambda L: L.add(L.ones(2), L.ones(2), out=L.empty(2, dtype=L.int64)), RuntimeError,
+     "result type Float can't be cast to the desired output type Long"),
+    ("mm_out_dtype", lambda L: L.mm(L.ones(2, 2), L.ones(2, 2), out=L.empty(2, 2, dtype=L.float64)), RuntimeError,
+     'Expected out tensor to have dtype float, but got double instead'),
+    ("setitem_shape", lambda L: L.ones(2, 3).__setitem__(0, L.ones(4)), RuntimeError,
+     'The expanded size of the tensor (3) must match the existing size (4) at non-singleton dimension'
+     ' 0.  Target sizes: [3].  Tensor sizes: [4]'),
+    ("as_strided_oob", lambda L: L.ones(4).as_strided((3,), (2,)), RuntimeError,
+     'setStorage: sizes [3], strides [2], storage offset 0, and itemsize 4 requiring a storage size o'
+     'f 20 are out of bounds for storage of size 16'),
+    ("diagonal_dims", lambda L: L.ones(2, 3).diagonal(0, 0, 0), RuntimeError,
+     'diagonal dimensions cannot be identical 0, 0'),
+    ("unfold_size", lambda L: L.ones(3).unfold(0, 4, 1), RuntimeError,
+     'maximum size for tensor at dimension 0 is 3 but size is 4'),
+    ("amax_empty", lambda L: L.ones(0, 3).amax(0), IndexError,
+     'amax(): Expected reduction dim 0 to have non-zero size.'),
+    ("max_empty", lambda L: L.ones(0).max(), RuntimeError,
+     'max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim'
+     " with the 'dim' argument."),
+    ("argmax_bool", lambda L: L.ones(3, dtype=L.bool).argmax(), RuntimeError,
+     'argmax(): does not support bool input'),
+    ("squeeze_dim", lambda L: L.ones(2, 3).squeeze(3), IndexError,
+     'Dimension out of range (expected to be in range of [-2, 1], but got 3)'),
+    ("movedim", lambda L: L.ones(2, 3).movedim(0, 3), IndexError,
+     'Dimension out of range (expected to be in range of [-2, 1], but got 3)'),
+    ("eye_negative", lambda L: L.eye(-1), RuntimeError, 'n must be greater or equal to 0, got -1'),
+    ("full_bad", lambda L: L.full((2,), "a"), TypeError,
+     "full(): argument 'fill_value' (position 2) must be Number, not str"),
+    ("tensor_ragged", lambda L: L.tensor([[1, 2], [3]]), ValueError,
+     'expected sequence of length 2 at dim 1 (got 1)'),
+    ("lerp_dtype", lambda L: L.lerp(L.ones(2), L.ones(2, dtype=L.float64), 0.5), RuntimeError,
+     'expected dtype float for `end` but got dtype double'),
+    ("addcdiv_int", lambda L: L.addcdiv(*[L.ones(2, dtype=L.int64)] * 3), RuntimeError,
+     'Integer division with addcdiv is no longer supported, and in'),
+]

@@ -507,3 +507,154 @@ def test_matmul_family(dtype):
     e1, e2 = L.ones(0, dtype=dt(dtype)), L.ones(0, dtype=dt(dtype))
     assert_close(L.dot(e1, e2), np.zeros(()), dtype)
     assert_close(L.mm(L.ones(2, 0, dtype=dt(dtype)), L.ones(0, 3, dtype=dt(dtype))), np.zeros((2, 3)), dtype)
+
+
+# ---------------------------------------------------------------- bad inputs (facts 4.4)
+@pytest.mark.parametrize("row", db.BAD_INPUTS, ids=[r[0] for r in db.BAD_INPUTS])
+def test_bad_input(row):
+    name, fn, cls, msg = row
+    with pytest.raises(Exception) as ei:
+        fn(L)
+    assert type(ei.value) is cls, "raised %s(%s), expected %s" % (type(ei.value).__name__, ei.value, cls.__name__)
+    if msg is not None:
+        first = str(ei.value).split("\n")[0]
+        assert first.startswith(msg), "message %r, expected %r" % (first, msg)
+
+
+# ---------------------------------------------------------------- autograd against analytic gradients
+def _leaf(rng, dtype, shape, domain="any"):
+    x, a = make(rng, dtype, shape, domain)
+    return x.requires_grad_(True), a
+
+
+# name, f(L, x) -> tensor, d sum(f)/dx as a NumPy function of x, domain
+GRADS = [
+    ("exp", lambda L, x: L.exp(x), np.exp, "any"),
+    ("sin", lambda L, x: L.sin(x), np.cos, "any"),
+    ("tanh", lambda L, x: L.tanh(x), lambda a: 1 - np.tanh(a) ** 2, "any"),
+    ("sigmoid", lambda L, x: L.sigmoid(x), lambda a: np.exp(-a) / (1 + np.exp(-a)) ** 2, "any"),
+    ("log", lambda L, x: L.log(x), lambda a: 1 / a, "pos"),
+    ("sqrt", lambda L, x: x.sqrt(), lambda a: 0.5 / np.sqrt(a), "pos"),
+    ("pow3", lambda L, x: x ** 3, lambda a: 3 * a ** 2, "any"),
+    ("recip", lambda L, x: 1 / x, lambda a: -1 / a ** 2, "pos"),
+    ("abs", lambda L, x: x.abs(), np.sign, "any"),
+    ("relu", lambda L, x: L.relu(x), lambda a: (a > 0).astype(float), "any"),
+    ("clamp", lambda L, x: x.clamp(-1, 2), lambda a: ((a > -1) & (a < 2)).astype(float), "any"),
+    ("mean", lambda L, x: x.mean(), lambda a: np.full(a.shape, 1 / a.size), "any"),
+    ("var", lambda L, x: x.var(1), lambda a: 2 * (a - a.mean(1, keepdims=True)) / (a.shape[1] - 1), "any"),
+    ("logsumexp", lambda L, x: L.logsumexp(x, 1), lambda a: np.exp(a) / np.exp(a).sum(1, keepdims=True), "any"),
+    ("cumsum", lambda L, x: x.cumsum(1), lambda a: np.cumsum(np.ones_like(a)[:, ::-1], 1)[:, ::-1], "any"),
+    ("norm", lambda L, x: x.norm(), lambda a: a / np.sqrt((a * a).sum()), "any"),
+    ("view_chain", lambda L, x: x.t()[::2].reshape(-1) * 2, lambda a: np.where(np.arange(4)[None, :] % 2 == 0, 2.0, 0.0)
+     * np.ones_like(a), "any"),
+    ("index_dup", lambda L, x: x[[0, 0, 2]], lambda a: np.array([2.0, 0, 1])[:, None] * np.ones_like(a), "any"),
+]
+
+
+@pytest.mark.parametrize("dtype", ("float32", "float64"))
+@pytest.mark.parametrize("row", GRADS, ids=[r[0] for r in GRADS])
+def test_grad_analytic(row, dtype):
+    name, f, grad, domain = row
+    x, a = _leaf(rng_for("grad", name, dtype), dtype, (3, 4), domain)
+    y = f(L, x).sum()
+    y.backward()
+    assert x.grad is not None and tuple(x.grad.shape) == (3, 4)
+    assert_close(x.grad, grad(a), dtype, tol=(1e-5, 1e-6) if dtype == "float32" else None)
+
+
+@pytest.mark.parametrize("dtype", ("float32", "float64"))
+def test_grad_products_broadcast_matmul(dtype):
+    rng = rng_for("grad2", dtype)
+    tol = (1e-5, 1e-5) if dtype == "float32" else None
+    x, a = _leaf(rng, dtype, (3, 4))
+    w, b = _leaf(rng, dtype, (3, 4))
+    (x * w).sum().backward()
+    assert_close(x.grad, b, dtype)
+    assert_close(w.grad, a, dtype)
+    (x * w).sum().backward()  # gradients accumulate
+    assert_close(x.grad, 2 * b, dtype)
+    # broadcast: the gradient is summed back to each operand's shape
+    p, pa = _leaf(rng, dtype, (3, 1, 4))
+    q, qa = _leaf(rng, dtype, (5, 4))
+    g, ga = make(rng, dtype, (3, 5, 4))
+    (p * q).backward(g)
+    assert_close(p.grad, (ga * qa).sum(1, keepdims=True), dtype, tol=tol)
+    assert_close(q.grad, (ga * pa).sum(0), dtype, tol=tol)
+    # matmul over every rank combination: dA = G B^T, dB = A^T G (summed over broadcast batches)
+    for sa, sb in MATMUL_SHAPES[:10]:
+        m1, ma = _leaf(rng, dtype, sa)
+        m2, mb = _leaf(rng, dtype, sb)
+        out = L.matmul(m1, m2)
+        g, ga = make(rng, dtype, tuple(out.shape))
+        out.backward(g)
+        ma2, mb2 = (ma[None] if ma.ndim == 1 else ma), (mb[:, None] if mb.ndim == 1 else mb)
+        ga2 = ga.reshape(np.matmul(ma2, mb2).shape)
+        da = np.matmul(ga2, np.swapaxes(mb2, -1, -2))
+        db_ = np.matmul(np.swapaxes(ma2, -1, -2), ga2)
+        da = _sum_to(da, ma2.shape).reshape(ma.shape)
+        db_ = _sum_to(db_, mb2.shape).reshape(mb.shape)
+        assert_close(m1.grad, da, dtype, tol=tol)
+        assert_close(m2.grad, db_, dtype, tol=tol)
+    # autograd.grad, max over a dim (one-hot), where (masked)
+    x, a = _leaf(rng, dtype, (3, 4))
+    (gx,) = L.autograd.grad(x.max(1).values.sum(), x)
+    onehot = np.zeros_like(a)
+    onehot[np.arange(3), a.argmax(1)] = 1
+    assert_close(gx, onehot, dtype)
+    (gx,) = L.autograd.grad(L.where(x > 0, x * 3, x * x).sum(), x)
+    assert_close(gx, np.where(a > 0, 3.0, 2 * a), dtype)
+
+
+def _sum_to(g, shape):
+    while g.ndim > len(shape):
+        g = g.sum(0)
+    return g.sum(axis=tuple(i for i, s in enumerate(shape) if s == 1 and g.shape[i] != 1), keepdims=True)
+
+
+# ---------------------------------------------------------------- known differences from PyTorch
+def _warns_dof():
+    with pytest.warns(UserWarning, match=re.escape("var(): degrees of freedom is <= 0")):
+        L.var(L.ones(1), 0)
+
+
+def _module_views():
+    x = L.ones(2, 3)
+    assert tuple(L.reshape(x, (3, 2)).shape) == (3, 2)
+    assert tuple(L.transpose(x, 0, 1).shape) == (3, 2)
+    for n in ("permute", "t", "narrow", "select", "squeeze", "unsqueeze", "flatten", "unflatten", "as_strided",
+              "diagonal", "movedim", "swapaxes"):
+        assert hasattr(L, n), n
+
+
+def _message(fn, msg):
+    def check():
+        with pytest.raises(Exception) as ei:
+            fn()
+        assert str(ei.value).split("\n")[0] == msg
+    return check
+
+
+def _cumsum_bool():
+    raises_same(NotImplementedError, lambda: L.ones(3, dtype=L.bool).cumsum_(0))
+
+
+KNOWN = [
+    ("module_level_view_functions", _module_views),
+    ("var_dof_warning", _warns_dof),
+    ("cumsum_inplace_bool", _cumsum_bool),
+    ("msg_expand_rank", _message(lambda: L.ones(2, 3).expand(3), "expand(torch.FloatTensor{[2, 3]}, size=[3]): the "
+                                 "number of sizes provided (1) must be greater or equal to the number of dimensions "
+                                 "in the tensor (2)")),
+    ("msg_select", _message(lambda: L.ones(2, 3).select(1, 5),
+                            "select(): index 5 out of range for tensor of size [2, 3] at dimension 1")),
+    ("msg_zeros_negative", _message(lambda: L.zeros(-1), "zeros: Dimension size must be non-negative.")),
+    ("msg_unflatten", _message(lambda: L.ones(6).unflatten(0, (4, 2)), "unflatten: Provided sizes [4, 2] don't "
+                               "multiply up to the size of dim 0 (6) in the input tensor")),
+]
+
+
+@pytest.mark.parametrize("check", [pytest.param(f, id=n, marks=pytest.mark.xfail(reason="ctorch differs from PyTorch "
+                                                                                  "(reported)", strict=False))
+                                   for n, f in KNOWN])
+def test_known_bugs(check):
+    check()

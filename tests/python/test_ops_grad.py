@@ -33,32 +33,10 @@ GRAD_FN_ALLOWED = {n: _MATMUL_DECOMP for n in (
 # ctorch bugs outside the derivative formulas (front ends, engine), reported to their owners. Each is a
 # strict xfail: the test starts failing (XPASS) once the bug is fixed, and the entry must be removed.
 # Keys: (test, row, dtype or None for all).
-_CLAMP = "clamp(x, min=t, max=t) with min > max: torch sends the grad to max (the result), ctorch to min"
-_AS_STRIDED = "as_strided with overlapping output elements: backward does not accumulate overlapping grads"
-_VIEW_REBASE = "a view taken before an in-place op on its base keeps its stale grad_fn (torch regenerates it)"
-_LERP = "lerp(scalar weight) backward computes 1 - w between two wrapped numbers, in float32"
-_LERP_INPLACE = "lerp_(tensor weight) saves a copy of self without history: double backward misses terms"
 _NAME = "grad_fn name differs from torch's"
 KNOWN_BUGS = {
-    ("test_gradcheck", "clamp_tensor_bcast", None): _CLAMP,
-    ("test_vs_torch", "clamp_tensor_bcast", None): _CLAMP,
-    ("test_double_backward", "clamp_tensor_bcast", None): _CLAMP,
-    ("test_gradcheck", "as_strided_overlap", None): _AS_STRIDED,
-    ("test_vs_torch", "as_strided_overlap", None): _AS_STRIDED,
-    ("test_gradcheck", "inplace_base_then_view", None): _VIEW_REBASE,
-    ("test_vs_torch", "inplace_base_then_view", None): _VIEW_REBASE,
-    ("test_vs_torch", "lerp_scalar", "float64"): _LERP,
-    ("test_vs_torch", "lerp_scalar_bcast", "float64"): _LERP,
-    ("test_double_backward", "lerp_scalar", None): _LERP,
-    ("test_double_backward", "lerp_scalar_bcast", None): _LERP,
-    ("test_double_backward", "lerp_inplace", None): _LERP_INPLACE,
-    ("test_grad_fn_name", "rsub", None): _NAME + ": rsub(a, b) records SubBackward0, torch RsubBackward0",
-    ("test_grad_fn_name", "rsub_alpha", None): _NAME + ": rsub(a, b) records SubBackward0, torch RsubBackward0",
     ("test_grad_fn_name", "clamp_min", None): _NAME + ": ClampBackward1, torch ClampMinBackward0",
     ("test_grad_fn_name", "clamp_max", None): _NAME + ": ClampBackward1, torch ClampMaxBackward0",
-    ("test_grad_fn_name", "reshape_noncontig", None): _NAME + ": ViewBackward0, torch UnsafeViewBackward0",
-    ("test_grad_fn_name", "inplace_view_of_nonleaf", None): _NAME + ": CopySlices, torch "
-                                                                    "torch::autograd::CopySlices",
 }
 
 

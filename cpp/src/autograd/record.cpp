@@ -83,10 +83,41 @@ bool any_requires_grad(const tensor_list& inputs) {
   return false;
 }
 
+std::shared_ptr<Node> current_grad_fn(const Tensor& t) {
+  AutogradMeta* m = meta(t);
+  if (!m) return nullptr;
+  const auto& base_impl = t.get()->view_base;
+  if (m->grad_fn && base_impl && m->grad_fn_version != t._version()) {
+    // The base was modified in place after this view was recorded: the view now reads the base's
+    // new values, so its history is "a strided view of the base's current history".
+    Tensor base(base_impl);
+    m->grad_fn_version = t._version();
+    if (requires_grad(base)) {
+      Shape sizes = t.sizes(), strides = t.strides(), bsizes = base.sizes(), bstrides = base.strides();
+      int64_t rel = t.storage_offset() - base.storage_offset();
+      auto node = std::make_shared<FunctionNode>(
+          "AsStridedBackward0",
+          [sizes, strides, bsizes, bstrides, rel](const tensor_list& g, Node&) {
+            Tensor full = empty_strided(bsizes, bstrides, g[0].options());
+            zero_(full);
+            Tensor region = as_strided(full, sizes, strides, rel);
+            copy_(region, g[0]);
+            return tensor_list{full};
+          },
+          false);
+      node->next_edges.push_back(gradient_edge(base));
+      node->input_metadata.push_back(InputMeta{sizes, t.dtype(), t.device()});
+      m->grad_fn = node;
+      m->output_nr = 0;
+    }
+  }
+  return m->grad_fn;
+}
+
 Edge gradient_edge(const Tensor& t) {
   AutogradMeta* m = meta(t);
   if (!m) return Edge{};
-  if (m->grad_fn) return Edge{m->grad_fn, m->output_nr};
+  if (m->grad_fn) return Edge{current_grad_fn(t), m->output_nr};
   if (!m->requires_grad) return Edge{};
   auto acc = m->grad_accumulator.lock();
   if (!acc) {
@@ -112,6 +143,7 @@ void set_history(const std::shared_ptr<Node>& node, const tensor_list& inputs, c
     AutogradMeta& m = materialize_meta(o);
     m.grad_fn = node;
     m.output_nr = i;
+    m.grad_fn_version = o._version();
     m.requires_grad = false;
   }
   if (anomaly_mode_enabled() && anomaly_trace_provider()) node->anomaly_trace = anomaly_trace_provider()();
@@ -206,7 +238,7 @@ void record_inplace(const char* name, Tensor& self, const tensor_list& others, F
   };
   tensor_list inputs{base};
   inputs.insert(inputs.end(), others.begin(), others.end());
-  std::string cs_name = "CopySlices";
+  std::string cs_name = "torch::autograd::CopySlices";
   auto node = record(cs_name.c_str(), inputs, {base}, copy_slices, has_saved);
   // The view now derives from the new base history.
   auto view_fn = [geo, bsizes, bstrides](const tensor_list& g, Node&) -> tensor_list {

@@ -188,7 +188,10 @@ void init_autograd(py::module_& m, TensorClass& cls) {
         return impl ? py::cast(Tensor(impl)) : py::none();
       })
       .def("__repr__", [](const Node& n) {
-        return str_cat("<", n.name(), " object at ", static_cast<const void*>(&n), ">");
+        std::string nm = n.name();
+        auto pos = nm.rfind("::");  // torch's repr shows the class name, e.g. <CopySlices object at ...>
+        if (pos != std::string::npos) nm = nm.substr(pos + 2);
+        return str_cat("<", nm, " object at ", static_cast<const void*>(&n), ">");
       })
       .def("__call__", [](Node& n, py::args a) {
         tensor_list g;
@@ -229,7 +232,7 @@ void init_autograd(py::module_& m, TensorClass& cls) {
       })
       .def_property_readonly("grad_fn", [](const Tensor& t) -> py::object {
         AutogradMeta* m = autograd::meta(t);
-        return node_to_py(m ? m->grad_fn : nullptr);
+        return node_to_py(m ? autograd::current_grad_fn(t) : nullptr);
       })
       .def_property_readonly("is_leaf", [](const Tensor& t) {
         AutogradMeta* m = autograd::meta(t);

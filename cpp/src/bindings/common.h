@@ -22,6 +22,30 @@ ScalarType dtype_from_py(py::handle h);
 py::object dtype_to_py(ScalarType t);
 Device device_from_py(py::handle h);  // str, ctorch.device, int (cuda index) or None -> cpu
 
+// ---- fast Tensor <-> Python conversion (see Note [Per-op overhead] in pointwise.cpp) ----
+// pybind11's record of the Python Tensor class, cached on first use (null before the class exists).
+inline const py::detail::type_info* tensor_type_info() {
+  static const py::detail::type_info* ti = nullptr;  // written under the GIL
+  if (!ti) ti = py::detail::get_type_info(typeid(TensorImpl));
+  return ti;
+}
+// The shared_ptr held by a Python Tensor (or subclass) instance; null for anything else.
+inline const std::shared_ptr<TensorImpl>* tensor_holder(PyObject* o, const py::detail::type_info* ti) {
+  PyTypeObject* tp = Py_TYPE(o);
+  if (tp != ti->type && !PyType_IsSubtype(tp, ti->type)) return nullptr;
+  auto vh = reinterpret_cast<py::detail::instance*>(o)->get_value_and_holder();
+  if (!vh.holder_constructed()) return nullptr;
+  return &vh.holder<std::shared_ptr<TensorImpl>>();
+}
+// New reference to the Python object of `impl` (the existing one if it has one: Python identity).
+inline py::handle tensor_to_py(const std::shared_ptr<TensorImpl>& impl) {
+  if (const py::detail::type_info* ti = tensor_type_info())
+    return py::detail::type_caster_generic::cast(impl.get(), py::return_value_policy::take_ownership, py::handle(),
+                                                 ti, nullptr, nullptr, &impl);
+  return py::detail::make_caster<std::shared_ptr<TensorImpl>>::cast(impl, py::return_value_policy::take_ownership,
+                                                                    py::handle());
+}
+
 void init_tensor(py::module_& m, TensorClass& cls);
 void init_creation(py::module_& m, TensorClass& cls);
 void init_pointwise(py::module_& m, TensorClass& cls);
@@ -30,6 +54,7 @@ void init_linalg(py::module_& m, TensorClass& cls);
 void init_index(py::module_& m, TensorClass& cls);
 void init_random(py::module_& m, TensorClass& cls);
 void init_autograd(py::module_& m, TensorClass& cls);
+void init_cpu(py::module_& m, TensorClass& cls);
 
 }  // namespace py_bind
 }  // namespace ctorch
@@ -39,15 +64,27 @@ namespace detail {
 
 // Tensor <-> Python Tensor object. With convert=true, Python numbers become wrapped 0-dim
 // tensors (they promote like Python scalars), which lets one binding serve t+t and t+2.
+// The fast paths skip pybind11's per-call type lookup (a hash of the C++ type name) by caching
+// the Tensor class's type record; see Note [Per-op overhead] in pointwise.cpp.
 template <>
 struct type_caster<ctorch::Tensor> {
   PYBIND11_TYPE_CASTER(ctorch::Tensor, const_name("Tensor"));
   bool load(handle src, bool convert) {
+    if (const detail::type_info* ti = ctorch::py_bind::tensor_type_info()) {
+      if (const auto* h = ctorch::py_bind::tensor_holder(src.ptr(), ti)) {
+        value = ctorch::Tensor(*h);
+        return true;
+      }
+      if (!PyType_IsSubtype(Py_TYPE(src.ptr()), ti->type)) return load_number(src, convert);
+    }
     make_caster<std::shared_ptr<ctorch::TensorImpl>> inner;
     if (inner.load(src, false)) {
       value = ctorch::Tensor(cast_op<std::shared_ptr<ctorch::TensorImpl>>(inner));
       return true;
     }
+    return load_number(src, convert);
+  }
+  bool load_number(handle src, bool convert) {
     if (!convert) return false;
     ctorch::Scalar s;
     if (ctorch::py_bind::scalar_from_py(src, s)) {
@@ -58,7 +95,7 @@ struct type_caster<ctorch::Tensor> {
   }
   static handle cast(const ctorch::Tensor& t, return_value_policy p, handle parent) {
     if (!t.defined()) return none().release();
-    return make_caster<std::shared_ptr<ctorch::TensorImpl>>::cast(t.impl(), p, parent);
+    return ctorch::py_bind::tensor_to_py(t.impl());
   }
 };
 

@@ -115,4 +115,5 @@ PYBIND11_MODULE(_C, m) {
   init_index(m, cls);
   init_random(m, cls);
   init_autograd(m, cls);
+  init_cpu(m, cls);
 }

@@ -105,6 +105,127 @@ void bind_rows(py::module_& m, TensorClass& cls) {
 #include "ctorch/ops/op_table.def"
 }
 
+// Note [Per-op overhead]
+// `a + b` on small tensors is dominated by fixed costs, so the Python operators bypass pybind11's
+// generic dispatcher (argument vectors, two overload passes, a bound-method object per call, a
+// type-name hash per Tensor argument). Each operator is a METH_FASTCALL method descriptor in the
+// Tensor type's dict: CPython's nb_add slot calls it without building a bound method or an args
+// tuple, and the operands are read straight from the pybind11 instance (tensor_holder).
+// Semantics match the pybind11 is_operator bindings: an operand that is neither a Tensor nor a
+// Python/NumPy number gives NotImplemented; C++ errors go through the registered translators.
+Tensor load_operand(PyObject* o, const py::detail::type_info* ti, bool* ok) {
+  if (const auto* h = tensor_holder(o, ti)) return Tensor(*h);
+  Scalar s;
+  *ok = scalar_from_py(o, s);
+  return *ok ? scalar_to_tensor(s) : Tensor();
+}
+
+PyObject* translate_current() {
+  try {
+    throw;
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+  }
+  return nullptr;
+}
+
+template <B1 F>
+PyObject* fast_binary(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs != 1) {
+    PyErr_Format(PyExc_TypeError, "expected 1 argument (got %zd)", nargs);
+    return nullptr;
+  }
+  try {
+    const auto* ti = tensor_type_info();
+    const auto* hs = tensor_holder(self, ti);
+    bool ok = true;
+    Tensor b = load_operand(args[0], ti, &ok);
+    if (!hs || !ok) Py_RETURN_NOTIMPLEMENTED;
+    Tensor r = F(Tensor(*hs), b);
+    return tensor_to_py(r.impl()).ptr();
+  } catch (...) {
+    return translate_current();
+  }
+}
+
+template <B1_ F>
+PyObject* fast_inplace(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs != 1) {
+    PyErr_Format(PyExc_TypeError, "expected 1 argument (got %zd)", nargs);
+    return nullptr;
+  }
+  try {
+    const auto* ti = tensor_type_info();
+    const auto* hs = tensor_holder(self, ti);
+    bool ok = true;
+    Tensor b = load_operand(args[0], ti, &ok);
+    if (!hs || !ok) Py_RETURN_NOTIMPLEMENTED;
+    Tensor a(*hs);
+    F(a, b);  // returns `a`: the same impl, hence the same Python object
+    Py_INCREF(self);
+    return self;
+  } catch (...) {
+    return translate_current();
+  }
+}
+
+template <U1 F>
+PyObject* fast_unary(PyObject* self, PyObject*) {
+  try {
+    const auto* hs = tensor_holder(self, tensor_type_info());
+    if (!hs) {
+      PyErr_SetString(PyExc_TypeError, "expected a Tensor");
+      return nullptr;
+    }
+    Tensor r = F(Tensor(*hs));
+    return tensor_to_py(r.impl()).ptr();
+  } catch (...) {
+    return translate_current();
+  }
+}
+
+// Installs `fn` as a method descriptor named `name` on the Tensor class (replacing any binding).
+void def_fast(TensorClass& cls, const char* name, PyCFunction fn, int flags) {
+  auto* def = new PyMethodDef{name, fn, flags, nullptr};  // must outlive the type: leaked on purpose
+  PyObject* d = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), def);
+  if (!d) throw py::error_already_set();
+  int rc = PyObject_SetAttrString(cls.ptr(), name, d);
+  Py_DECREF(d);
+  if (rc < 0) throw py::error_already_set();
+}
+void def_fast(TensorClass& cls, const char* name, PyObject* (*fn)(PyObject*, PyObject* const*, Py_ssize_t)) {
+  def_fast(cls, name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn)), METH_FASTCALL);
+}
+void def_fast(TensorClass& cls, const char* name, PyObject* (*fn)(PyObject*, PyObject*)) {
+  def_fast(cls, name, fn, METH_NOARGS);
+}
+
+void def_binary_ops(TensorClass& cls) {
+#define CT_FAST_OP(pyname, F) def_fast(cls, pyname, fast_binary<static_cast<B1>(&F)>);
+#define CT_FAST_IOP(pyname, F) def_fast(cls, pyname, fast_inplace<static_cast<B1_>(&F)>);
+  CT_FAST_OP("__add__", add) CT_FAST_OP("__radd__", add) CT_FAST_IOP("__iadd__", add_)
+  CT_FAST_OP("__sub__", sub) CT_FAST_OP("__rsub__", rsub1) CT_FAST_IOP("__isub__", sub_)
+  CT_FAST_OP("__mul__", mul) CT_FAST_OP("__rmul__", mul) CT_FAST_IOP("__imul__", mul_)
+  CT_FAST_OP("__truediv__", truediv) CT_FAST_OP("__rtruediv__", rtruediv) CT_FAST_IOP("__itruediv__", truediv_)
+  CT_FAST_OP("__floordiv__", floordiv) CT_FAST_OP("__rfloordiv__", rfloordiv)
+  CT_FAST_IOP("__ifloordiv__", floordiv_)
+  CT_FAST_OP("__mod__", remainder) CT_FAST_OP("__rmod__", rmod) CT_FAST_IOP("__imod__", remainder_)
+  CT_FAST_OP("__pow__", pow) CT_FAST_OP("__rpow__", rpow) CT_FAST_IOP("__ipow__", pow_)
+  CT_FAST_OP("__and__", bitwise_and) CT_FAST_OP("__rand__", bitwise_and) CT_FAST_IOP("__iand__", bitwise_and_)
+  CT_FAST_OP("__or__", bitwise_or) CT_FAST_OP("__ror__", bitwise_or) CT_FAST_IOP("__ior__", bitwise_or_)
+  CT_FAST_OP("__xor__", bitwise_xor) CT_FAST_OP("__rxor__", bitwise_xor) CT_FAST_IOP("__ixor__", bitwise_xor_)
+  CT_FAST_OP("__lshift__", bitwise_left_shift) CT_FAST_OP("__rlshift__", rlshift)
+  CT_FAST_IOP("__ilshift__", bitwise_left_shift_)
+  CT_FAST_OP("__rshift__", bitwise_right_shift) CT_FAST_OP("__rrshift__", rrshift)
+  CT_FAST_IOP("__irshift__", bitwise_right_shift_)
+  CT_FAST_OP("__eq__", eq) CT_FAST_OP("__ne__", ne) CT_FAST_OP("__lt__", lt) CT_FAST_OP("__le__", le)
+  CT_FAST_OP("__gt__", gt) CT_FAST_OP("__ge__", ge)
+#undef CT_FAST_OP
+#undef CT_FAST_IOP
+}
+
 void bind_alias(py::module_& m, TensorClass& cls, const char* alias, const char* name, bool inplace = true) {
   m.attr(alias) = m.attr(name);
   cls.attr(alias) = cls.attr(name);
@@ -246,56 +367,14 @@ void init_pointwise(py::module_& m, TensorClass& cls) {
   bind_alias(m, cls, "fix", "trunc");
   m.attr("clip_") = m.attr("clamp_");
 
-  // ---- Python operators (is_operator: an unusable operand gives NotImplemented) ----
-  auto op = py::is_operator();
-  cls.def("__add__", static_cast<B1>(&add), op);
-  cls.def("__radd__", static_cast<B1>(&add), op);
-  cls.def("__iadd__", static_cast<B1_>(&add_), op);
-  cls.def("__sub__", static_cast<B1>(&sub), op);
-  cls.def("__rsub__", static_cast<B1>(&rsub1), op);
-  cls.def("__isub__", static_cast<B1_>(&sub_), op);
-  cls.def("__mul__", static_cast<B1>(&mul), op);
-  cls.def("__rmul__", static_cast<B1>(&mul), op);
-  cls.def("__imul__", static_cast<B1_>(&mul_), op);
-  cls.def("__truediv__", static_cast<B1>(&truediv), op);
-  cls.def("__rtruediv__", static_cast<B1>(&rtruediv), op);
-  cls.def("__itruediv__", static_cast<B1_>(&truediv_), op);
-  cls.def("__floordiv__", static_cast<B1>(&floordiv), op);
-  cls.def("__rfloordiv__", static_cast<B1>(&rfloordiv), op);
-  cls.def("__ifloordiv__", static_cast<B1_>(&floordiv_), op);
-  cls.def("__mod__", static_cast<B1>(&remainder), op);
-  cls.def("__rmod__", static_cast<B1>(&rmod), op);
-  cls.def("__imod__", static_cast<B1_>(&remainder_), op);
-  cls.def("__pow__", static_cast<B1>(&pow), op);
-  cls.def("__rpow__", static_cast<B1>(&rpow), op);
-  cls.def("__ipow__", static_cast<B1_>(&pow_), op);
-  cls.def("__and__", static_cast<B1>(&bitwise_and), op);
-  cls.def("__rand__", static_cast<B1>(&bitwise_and), op);
-  cls.def("__iand__", static_cast<B1_>(&bitwise_and_), op);
-  cls.def("__or__", static_cast<B1>(&bitwise_or), op);
-  cls.def("__ror__", static_cast<B1>(&bitwise_or), op);
-  cls.def("__ior__", static_cast<B1_>(&bitwise_or_), op);
-  cls.def("__xor__", static_cast<B1>(&bitwise_xor), op);
-  cls.def("__rxor__", static_cast<B1>(&bitwise_xor), op);
-  cls.def("__ixor__", static_cast<B1_>(&bitwise_xor_), op);
-  cls.def("__lshift__", static_cast<B1>(&bitwise_left_shift), op);
-  cls.def("__rlshift__", static_cast<B1>(&rlshift), op);
-  cls.def("__ilshift__", static_cast<B1_>(&bitwise_left_shift_), op);
-  cls.def("__rshift__", static_cast<B1>(&bitwise_right_shift), op);
-  cls.def("__rrshift__", static_cast<B1>(&rrshift), op);
-  cls.def("__irshift__", static_cast<B1_>(&bitwise_right_shift_), op);
-  cls.def("__eq__", static_cast<B1>(&eq), op);
-  cls.def("__ne__", static_cast<B1>(&ne), op);
-  cls.def("__lt__", static_cast<B1>(&lt), op);
-  cls.def("__le__", static_cast<B1>(&le), op);
-  cls.def("__gt__", static_cast<B1>(&gt), op);
-  cls.def("__ge__", static_cast<B1>(&ge), op);
+  // ---- Python operators (an unusable operand gives NotImplemented) ----
+  def_binary_ops(cls);
   // Defining __eq__ makes a class unhashable; tensors hash by identity as in PyTorch.
   cls.def("__hash__", [](py::handle self) { return py::int_(reinterpret_cast<uintptr_t>(self.ptr())); });
-  cls.def("__neg__", static_cast<U1>(&neg));
-  cls.def("__pos__", static_cast<U1>(&positive));
-  cls.def("__abs__", static_cast<U1>(&abs));
-  cls.def("__invert__", static_cast<U1>(&invert));
+  def_fast(cls, "__neg__", fast_unary<static_cast<U1>(&neg)>);
+  def_fast(cls, "__pos__", fast_unary<static_cast<U1>(&positive)>);
+  def_fast(cls, "__abs__", fast_unary<static_cast<U1>(&abs)>);
+  def_fast(cls, "__invert__", fast_unary<static_cast<U1>(&invert)>);
 }
 
 }  // namespace py_bind

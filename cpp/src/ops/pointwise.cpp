@@ -15,16 +15,20 @@ namespace {
 enum class Kind { Same, Float, Bool, Promote, Integral };
 
 // Builds the iterator of a one-output op: `out` undefined allocates; `inplace` requires the
-// output to keep its shape.
-TensorIter make_iter(const char* name, Kind k, const Tensor& out, std::vector<Tensor> inputs, bool inplace) {
+// output to keep its shape. Operands go in as an array (no heap vectors on the hot path).
+TensorIter make_iter(const char* name, Kind k, const Tensor& out, const Tensor* inputs, int ninputs, bool inplace) {
   IterConfig c;
   c.op = name;
-  c.outputs = {out};
-  c.inputs = std::move(inputs);
   c.int_to_float = k == Kind::Float;
   if (k == Kind::Bool) c.output_dtype = kBool;
   c.is_inplace = inplace;
-  return TensorIter(std::move(c));
+  return TensorIter(c, &out, 1, inputs, ninputs);
+}
+TensorIter make_iter(const char* name, Kind k, const Tensor& out, std::initializer_list<Tensor> inputs, bool inplace) {
+  return make_iter(name, k, out, inputs.begin(), int(inputs.size()), inplace);
+}
+TensorIter make_iter(const char* name, Kind k, const Tensor& out, const std::vector<Tensor>& inputs, bool inplace) {
+  return make_iter(name, k, out, inputs.data(), int(inputs.size()), inplace);
 }
 
 // Runs the kernel, copies temporaries back and bumps the version of a written user tensor.
@@ -207,7 +211,21 @@ Tensor& sub_out(Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alp
   binary_op(OpId::sub, Kind::Promote, out, a, b, false, alpha);
   return out;
 }
-Tensor rsub(const Tensor& a, const Tensor& b, const Scalar& alpha) { return sub(b, a, alpha); }
+Tensor rsub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  Tensor r;
+  {
+    NoGradGuard ng;
+    r = sub(b, a, alpha);
+  }
+  if (autograd::should_record({a, b}) && is_floating(r.dtype())) {
+    Scalar neg_alpha = alpha.is_float() ? Scalar(-alpha.to_double()) : Scalar(-alpha.to_long());
+    autograd::record(b.get()->is_wrapped_number ? "RsubBackward1" : "RsubBackward0", {a, b}, {r},
+                     [neg_alpha](const autograd::tensor_list& g, autograd::Node&) {
+                       return autograd::tensor_list{mul(g[0], neg_alpha), g[0]};
+                     }, false);
+  }
+  return r;
+}
 
 Tensor div(const Tensor& a, const Tensor& b, const std::string& mode) {
   OpId op = div_mode_op(mode);
@@ -303,10 +321,8 @@ Tensor recorded_n(const char* name, const Tensor& out, bool inplace, const tenso
   Tensor old;
   if (rec && inplace) {
     autograd::check_inplace(ins[0]);
-    if (need_old) {
-      NoGradGuard ng;
-      old = clone(ins[0]);
-    }
+    // Keeps the pre-write history (CloneBackward0) so double backward through `old` is right.
+    if (need_old) old = clone(ins[0]);
   }
   Tensor r;
   {
@@ -342,14 +358,17 @@ Tensor clamp_op(const Tensor& out, const Tensor& a, const std::optional<Tensor>&
                     [&] { return clamp_op_raw(out, a, lo, hi, inplace); }, [&](SavedTensor self_s) {
                       SavedTensor slo = autograd::save(lo_t), shi = autograd::save(hi_t);
                       return [self_s, slo, shi, scalars](const tensor_list& g, autograd::Node&) {
+                        // The gradient goes to whichever value clamp selected: min(max(x, lo), hi).
                         Tensor x = self_s.unpack(), l = slo.unpack(), h = shi.unpack();
-                        Tensor keep = ones_like(x, TensorOptions().dtype(kBool));
-                        if (l.defined()) keep = logical_and(keep, ge(x, l));
-                        if (h.defined()) keep = logical_and(keep, le(x, h));
-                        tensor_list r{zero_where(keep, g[0])};
+                        Tensor lifted = l.defined() ? maximum(x, l) : x;
+                        Tensor hi_sel = h.defined() ? gt(lifted, h) : zeros_like(x, TensorOptions().dtype(kBool));
+                        Tensor lo_sel = l.defined() ? logical_and(logical_not(hi_sel), lt(x, l))
+                                                    : zeros_like(hi_sel);
+                        Tensor x_sel = logical_not(logical_or(hi_sel, lo_sel));
+                        tensor_list r{zero_where(x_sel, g[0])};
                         if (!scalars) {
-                          r.push_back(l.defined() ? zero_where(lt(x, l), g[0]) : Tensor());
-                          r.push_back(h.defined() ? zero_where(gt(x, h), g[0]) : Tensor());
+                          r.push_back(l.defined() ? zero_where(lo_sel, g[0]) : Tensor());
+                          r.push_back(h.defined() ? zero_where(hi_sel, g[0]) : Tensor());
                         }
                         return r;
                       };
@@ -365,9 +384,12 @@ Tensor lerp_op(const Tensor& out, const Tensor& s, const Tensor& e, const Tensor
                       SavedTensor se = autograd::save(scalar_w ? Tensor() : e), sw = autograd::save(w);
                       return [self_s, se, sw, scalar_w](const tensor_list& g, autograd::Node&) {
                         Tensor wv = sw.unpack();
+                        if (scalar_w) {  // a Python number: keep it in double precision
+                          double w = wv.item<double>();
+                          return tensor_list{mul(g[0], Scalar(1.0 - w)), mul(g[0], Scalar(w))};
+                        }
                         Tensor gs = mul(g[0], rsub(wv, scalar_to_tensor(Scalar(int64_t(1)))));
                         Tensor ge_ = mul(g[0], wv);
-                        if (scalar_w) return tensor_list{gs, ge_};
                         return tensor_list{gs, ge_, mul(g[0], sub(se.unpack(), self_s.unpack()))};
                       };
                     });

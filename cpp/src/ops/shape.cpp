@@ -6,6 +6,7 @@
 
 #include "ctorch/autograd/autograd.h"
 #include "ctorch/ops/creation.h"
+#include "ctorch/ops/index.h"
 #include "ctorch/ops/pointwise.h"
 
 namespace ctorch {
@@ -118,7 +119,11 @@ Tensor reshape(const Tensor& t, const IntList& shape) {
     return record_view("ViewBackward0", t, make_view(t, s, *st, t.storage_offset()),
                        [in](const Tensor& g) { return reshape(g, in); });
   }
-  return view(contiguous(t), s);
+  // Not viewable: copy, then view the copy (PyTorch's _unsafe_view, hence the node name).
+  Tensor c = contiguous(t);
+  Shape in = c.sizes();
+  return record_view("UnsafeViewBackward0", c, make_view(c, s, contiguous_strides(s), c.storage_offset()),
+                     [in](const Tensor& g) { return reshape(g, in); });
 }
 
 Tensor permute(const Tensor& t, const IntList& dims) {
@@ -323,16 +328,22 @@ Tensor as_strided(const Tensor& t, const IntList& size, const IntList& stride, s
            ", and itemsize ", itemsize(t.dtype()), " requiring a storage size of ", (need + 1) * itemsize(t.dtype()),
            " are out of bounds for storage of size ", t.get()->storage()->nbytes());
   Shape in = t.sizes(), ist = t.strides();
-  int64_t rel = off - t.storage_offset();
   Shape vs(size.begin(), size.end()), vst(stride.begin(), stride.end());
-  return record_view("AsStridedBackward0", t, make_view(t, size, stride, off), [in, ist, rel, vs, vst](const Tensor& g) {
-    Tensor gi = zeros(in, g.options());
-    Tensor full = empty_strided(in, ist, g.options());
-    zero_(full);
-    Tensor region = as_strided(full, vs, vst, rel);
-    copy_(region, g);
-    copy_(gi, full);
-    return gi;
+  int64_t in_off = t.storage_offset();
+  // Gradient via storage positions, so overlapping views (stride smaller than the extent) add up.
+  return record_view("AsStridedBackward0", t, make_view(t, size, stride, off), [in, ist, in_off, off, vs, vst](const Tensor& g) {
+    auto span = [](const Shape& sz, const Shape& st) {
+      int64_t e = 0;
+      for (size_t i = 0; i < sz.size(); ++i) e += (sz[i] - 1) * st[i];
+      return e;
+    };
+    int64_t lo = std::min(in_off, off);
+    int64_t hi = std::max(in_off + span(in, ist), off + span(vs, vst));
+    Tensor pos = arange(Scalar(int64_t(0)), Scalar(hi - lo + 1), Scalar(int64_t(1)), kInt64);
+    Tensor flat = zeros({hi - lo + 1}, g.options());
+    Tensor vpos = reshape(as_strided(pos, vs, vst, off - lo), {-1});
+    index_put_(flat, {std::optional<Tensor>(vpos)}, reshape(g, {-1}), true);
+    return index(flat, {std::optional<Tensor>(as_strided(pos, in, ist, in_off - lo))});
   });
 }
 

@@ -58,6 +58,8 @@ CT_API tensor_list grad(const tensor_list& outputs, const tensor_list& inputs, c
 CT_API AutogradMeta* meta(const Tensor& t);                // null if none
 CT_API AutogradMeta& materialize_meta(const Tensor& t);
 CT_API Edge gradient_edge(const Tensor& t);               // grad_fn or accumulator (or invalid)
+// t's grad_fn, regenerated for a view whose base changed in place since it was recorded.
+CT_API std::shared_ptr<Node> current_grad_fn(const Tensor& t);
 CT_API bool requires_grad(const Tensor& t);
 // True when grad mode is on and any defined input requires grad.
 CT_API bool any_requires_grad(const tensor_list& inputs);

@@ -68,6 +68,9 @@ struct CT_API AutogradMeta {
   std::weak_ptr<Node> grad_accumulator;
   uint32_t output_nr = 0;
   std::vector<GradHook> leaf_hooks;  // hooks on a leaf run before accumulation
+  // Version of the (shared) counter when grad_fn was set. A view whose base was since modified in
+  // place gets a fresh grad_fn derived from the base's new history (see current_grad_fn).
+  uint32_t grad_fn_version = 0;
 };
 
 // The leaf sink: adds incoming gradients into tensor.grad.
