@@ -52,7 +52,7 @@ def _export_C():
 
 _export_C()
 
-from . import cuda, random, utils  # noqa: E402,F401
+from . import cpu, cuda, random, utils  # noqa: E402,F401
 from . import autograd  # noqa: E402,F401
 from .autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: E402,F401
 from .autograd.anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled  # noqa: E402,F401
@@ -155,3 +155,26 @@ def typename(obj):
 
 # ctorch.<op> for submodule-style access used by some programs (torch.functional-like helpers).
 _sys.modules.setdefault(__name__ + "._C", _C)
+
+
+# ---- module-level forms of Tensor methods (torch.reshape(x, ...), torch.transpose(x, 0, 1), ...)
+def _tensor_method_alias(name, method=None):
+    method = method or name
+
+    def fn(input, *args, **kwargs):
+        return getattr(input, method)(*args, **kwargs)
+
+    fn.__name__ = name
+    fn.__doc__ = "Same as Tensor.%s (module-level form)." % method
+    return fn
+
+
+Tensor.moveaxis = lambda self, source, destination: self.movedim(source, destination)
+Tensor.ravel = lambda self: self.reshape(-1)
+Tensor.broadcast_to = lambda self, size: self.expand(size)
+for _name in ("reshape", "transpose", "permute", "t", "narrow", "select", "squeeze", "unsqueeze", "flatten",
+              "unflatten", "as_strided", "diagonal", "movedim", "moveaxis", "swapaxes", "swapdims", "clone",
+              "detach", "ravel"):
+    if not hasattr(_C, _name):
+        globals()[_name] = _tensor_method_alias(_name)
+del _name

@@ -631,6 +631,11 @@ BAD_INPUTS = [
      'expected sequence of length 2 at dim 1 (got 1)'),
     ("lerp_dtype", lambda L: L.lerp(L.ones(2), L.ones(2, dtype=L.float64), 0.5), RuntimeError,
      'expected dtype float for `end` but got dtype double'),
+    ("pow_int_negative_scalar", lambda L: L.tensor([2, 3]) ** -1, RuntimeError,
+     'Integers to negative integer powers are not allowed.'),
+    ("cat_0d", lambda L: L.cat([L.tensor(1), L.tensor(2)]), RuntimeError,
+     'zero-dimensional tensor (at position 0) cannot be concatenated'),
+    ("reshape_empty_infer", lambda L: L.ones(0, 3).reshape(-1, 0), RuntimeError, None),
     ("addcdiv_int", lambda L: L.addcdiv(*[L.ones(2, dtype=L.int64)] * 3), RuntimeError,
      'Integer division with addcdiv is no longer supported, and in'),
 ]

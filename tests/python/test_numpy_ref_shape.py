@@ -12,7 +12,7 @@ import pytest
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 import numpy_db as db
-from numpy_db import DTYPES, FLOATS, INTS, L, assert_close, dname, dt, make, ref_in, result_type, tensor, to_np
+from numpy_db import DTYPES, FLOATS, L, assert_close, dname, dt, make, ref_in, result_type, tensor, to_np
 
 SOME = ("bool", "uint8", "int16", "int64", "float16", "bfloat16", "float32", "float64")
 
@@ -361,3 +361,120 @@ def test_setitem(case, dtype):
     ref = db.round_to(b, dtype).copy()
     ref[:, :, ::2][_key(spec, np)] = db.round_to(np.asarray(v, dtype=np.float64), dtype)
     assert_close(base, ref, dtype, exact=True)
+
+
+# ---------------------------------------------------------------- edge values
+def T(v, d=None):
+    return L.tensor(v, dtype=d)
+
+
+NAN, INF = float("nan"), float("inf")
+_U = np.random.default_rng(7).uniform(0, 1, 10 ** 6).astype(np.float32)
+# id, fn(L) -> tensor, NumPy reference (or literal values), result dtype, check the sign of zeros
+EDGE = [
+    ("shl_past_width", lambda: L.bitwise_left_shift(T([1, -1, 3], L.int32), T([31, 32, 40], L.int32)),
+     np.array([-2 ** 31, 0, 0]), "int32", False),
+    ("shr_past_width", lambda: L.bitwise_right_shift(T([-5, 5, -1], L.int8), T([7, 8, 100], L.int8)),
+     np.array([-1, 0, -1]), "int8", False),
+    ("shl_u8", lambda: T([1, 255], L.uint8) << 9, np.array([0, 0]), "uint8", False),
+    ("pow_int_negative_exp", lambda: L.pow(T([2, 1, -1]), T([-1, -2, -3])), np.array([0, 1, -1]), "int64", False),
+    ("pow_zero", lambda: L.pow(T([0., 0]), T([0., -1])), np.array([1.0, np.inf]), "float32", False),
+    ("amax_nan", lambda: L.amax(T([[1., NAN], [2., 3.]]), 1), np.array([np.nan, 3.0]), "float32", False),
+    ("max_dim_nan_values", lambda: L.max(T([[1., NAN, 5.], [2., 3., 1]]), 1).values, np.array([np.nan, 3.]),
+     "float32", False),
+    ("max_dim_nan_indices", lambda: L.max(T([[1., NAN, 5.], [2., 3., 1]]), 1).indices, np.array([1, 1]), "int64",
+     False),
+    ("argmax_nan", lambda: L.argmax(T([1., NAN, 5.])), np.array(1), "int64", False),
+    ("min_nan", lambda: L.min(T([1., NAN, -5.])), np.array(np.nan), "float32", False),
+    ("maximum_nan", lambda: L.maximum(T([NAN, 1.]), T([1., NAN])), np.array([np.nan, np.nan]), "float32", False),
+    ("clamp_nan", lambda: L.clamp(T([NAN, 1., 5.]), 0, 2), np.clip([np.nan, 1., 5.], 0, 2), "float32", False),
+    ("clamp_min_gt_max", lambda: L.clamp(T([1., 5.]), 3, 2), np.array([2., 2.]), "float32", False),
+    ("clamp_int_float_bounds", lambda: L.clamp(T([1, 5]), 0.5, 2.5), np.array([1., 2.5]), "float32", False),
+    ("logsumexp_inf", lambda: L.logsumexp(T([[-INF, -INF], [INF, 1.], [NAN, 1.]]), 1),
+     np.array([-np.inf, np.inf, np.nan]), "float32", False),
+    ("round_decimals", lambda: L.round(T([1.2345, -2.5551, 125.]), decimals=2), np.round([1.2345, -2.5551, 125.], 2),
+     "float32", False),
+    ("round_neg_decimals", lambda: L.round(T([1234.5, 1250.]), decimals=-2), np.array([1200., 1200.]), "float32",
+     False),
+    ("norm_p0", lambda: L.norm(T([0., 2., -3.]), 0), np.array(2.), "float32", False),
+    ("norm_p3", lambda: L.norm(T([1., 2., -3.]), 3), np.array(36.0 ** (1 / 3)), "float32", False),
+    ("norm_ninf", lambda: L.norm(T([1., 2., -3.]), -INF), np.array(1.), "float32", False),
+    ("cumsum_nan", lambda: L.cumsum(T([1., NAN, 2.]), 0), np.cumsum([1., np.nan, 2.]), "float32", False),
+    ("cumprod_zero", lambda: L.cumprod(T([2., 0., 3.]), 0), np.cumprod([2., 0., 3.]), "float32", False),
+    ("sum_1e6_f32", lambda: L.from_numpy(_U).sum(), _U.astype(np.float64).sum(), "float32", False),
+    ("mean_1e6_f32", lambda: L.from_numpy(_U).mean(), _U.astype(np.float64).mean(), "float32", False),
+    ("sum_1e6_f16", lambda: L.from_numpy(_U[:5000]).half().sum(), _U[:5000].astype(np.float16).astype(float).sum(),
+     "float16", False),
+    ("f16_exp_overflow", lambda: L.exp(T([12., -20.], L.float16)), np.array([np.inf, 0.]), "float16", False),
+    ("f16_sum_overflow", lambda: L.full((100,), 1000., dtype=L.float16).sum(), np.array(np.inf), "float16", False),
+    ("f16_mean_no_overflow", lambda: L.full((100,), 1000., dtype=L.float16).mean(), np.array(1000.), "float16",
+     False),
+    ("int64_wrap", lambda: T([2 ** 62]) + T([2 ** 62]), np.array([-2 ** 63]), "int64", False),
+    ("int_floor_div_neg", lambda: L.div(T([-7, 7, -7]), T([2, -2, -2]), rounding_mode="floor"),
+     np.floor_divide([-7, 7, -7], [2, -2, -2]), "int64", False),
+    ("int_trunc_div_neg", lambda: L.div(T([-7, 7, -7]), T([2, -2, -2]), rounding_mode="trunc"), np.array([-3, -3, 3]),
+     "int64", False),
+    ("remainder_neg", lambda: L.remainder(T([-7.5, 7.5]), T([2., -2.])), np.remainder([-7.5, 7.5], [2., -2.]),
+     "float32", False),
+    ("div_zero", lambda: T([1., -1., 0.]) / 0, np.array([np.inf, -np.inf, np.nan]), "float32", False),
+    ("floor_div_zero", lambda: L.div(T([1., -1., 0.]), 0., rounding_mode="floor"), np.array([np.inf, -np.inf, np.nan]),
+     "float32", False),
+    ("trunc_div_zero", lambda: L.div(T([1., -1., 0.]), 0., rounding_mode="trunc"), np.array([np.inf, -np.inf, np.nan]),
+     "float32", False),
+    ("remainder_zero", lambda: L.remainder(T([1., -1.]), 0.), np.array([np.nan, np.nan]), "float32", False),
+    ("atan2_signed_zeros", lambda: L.atan2(T([0., -0., 0., -0.]), T([0., 0., -0., -0.])),
+     np.arctan2([0., -0., 0., -0.], [0., 0., -0., -0.]), "float32", True),
+    ("neg_zero", lambda: -T([0., -0.]), np.array([-0., 0.]), "float32", True),
+    ("sigmoid_extremes", lambda: L.sigmoid(T([-100., 100., -1000.])), np.array([0., 1., 0.]), "float32", False),
+    ("expm1_tiny", lambda: L.expm1(T([1e-10], L.float64)), np.expm1([1e-10]), "float64", False),
+    ("log1p_tiny", lambda: L.log1p(T([1e-10], L.float64)), np.log1p([1e-10]), "float64", False),
+    ("rsqrt_zeros", lambda: L.rsqrt(T([0., -0., -1.])), np.array([np.inf, -np.inf, np.nan]), "float32", False),
+    ("reciprocal_int_zero", lambda: L.reciprocal(T([0, 2])), np.array([np.inf, 0.5]), "float32", False),
+    ("abs_int8_min", lambda: L.abs(T([-128], L.int8)), np.array([-128]), "int8", False),
+    ("neg_uint8", lambda: -T([1, 0], L.uint8), np.array([255, 0]), "uint8", False),
+    ("sum_dtype_uint8_wraps", lambda: T([200, 100], L.uint8).sum(dtype=L.uint8), np.array(44), "uint8", False),
+    ("prod_int64_wraps", lambda: T([2 ** 32, 2 ** 32]).prod(), np.array(0), "int64", False),
+    ("mean_dtype_arg", lambda: T([1, 2]).mean(dtype=L.float64), np.array(1.5), "float64", False),
+    ("std_single", lambda: T([1.]).std(), np.array(np.nan), "float32", False),
+    ("any_nan", lambda: T([NAN, 0.]).any(), np.array(True), "bool", False),
+    ("all_zero", lambda: T([0.5, 0.]).all(), np.array(False), "bool", False),
+    ("matmul_int8_wraps", lambda: L.ones(10, 200, dtype=L.int8) @ L.ones(200, 3, dtype=L.int8),
+     np.full((10, 3), -56), "int8", False),
+    ("addmm_beta0_ignores_nan", lambda: L.addmm(T([[NAN]]), L.ones(1, 2), L.ones(2, 1), beta=0), np.array([[2.]]),
+     "float32", False),
+    ("arange_float_len", lambda: L.arange(0, 1.0000001, 0.1), np.arange(0, 1.0000001, 0.1), "float32", False),
+    ("arange_float_step", lambda: L.arange(0, 5, 1.5), np.arange(0, 5, 1.5), "float32", False),
+    ("logspace_int", lambda: L.logspace(0, 3, 4, dtype=L.int64), np.array([1, 10, 100, 1000]), "int64", False),
+    ("full_int_float_fill", lambda: L.full((2,), 2.7, dtype=L.int32), np.array([2, 2]), "int32", False),
+    ("eye_bool", lambda: L.eye(2, dtype=L.bool), np.eye(2, dtype=bool), "bool", False),
+    ("stack_0d", lambda: L.stack([T(1.), T(2.)], 0), np.array([1., 2.]), "float32", False),
+    ("where_scalars_float", lambda: L.where(T([True, False]), 1., 0), np.array([1., 0.]), "float32", False),
+    ("where_scalars_int", lambda: L.where(T([True, False]), 1, 0), np.array([1, 0]), "int64", False),
+    ("lerp_extrapolate", lambda: L.lerp(T([0.]), T([10.]), 2.), np.array([20.]), "float32", False),
+    ("index_negative_tensor", lambda: L.arange(5)[T([-1, -5])], np.array([4, 0]), "int64", False),
+    ("index_bool_list", lambda: L.arange(3)[[True, False, True]], np.array([0, 2]), "int64", False),
+    ("index_0d_bool", lambda: L.arange(3)[T(True)], np.arange(3)[None], "int64", False),
+    ("masked_select_0d", lambda: L.masked_select(T(3.), T(True)), np.array([3.]), "float32", False),
+    ("nonzero_0d_false", lambda: L.nonzero(T(0.)), np.zeros((0, 0)), "int64", False),
+    ("gather_neg_dim", lambda: L.gather(L.arange(6).reshape(2, 3), -1, T([[2, 0]])), np.array([[2, 0]]), "int64",
+     False),
+    ("scatter_reduce_add", lambda: L.zeros(3).scatter(0, T([0, 0, 2]), T([1., 2., 3.]), reduce="add"),
+     np.array([3., 0., 3.]), "float32", False),
+    ("unfold_0d", lambda: T(5.).unfold(0, 1, 1), np.array([5.]), "float32", False),
+    ("squeeze_0d", lambda: T(5.).squeeze(0), np.array(5.), "float32", False),
+    ("unsqueeze_0d", lambda: T(5.).unsqueeze(-1), np.array([5.]), "float32", False),
+    ("flatten_0d", lambda: T(5.).flatten(), np.array([5.]), "float32", False),
+    ("t_1d", lambda: L.arange(3).t(), np.arange(3), "int64", False),
+    ("diagonal_empty", lambda: L.ones(0, 3).diagonal(), np.zeros(0), "float32", False),
+    ("view_0d", lambda: T(5.).view(1, 1), np.array([[5.]]), "float32", False),
+    ("expand_0d", lambda: T(5.).expand(2, 3), np.full((2, 3), 5.), "float32", False),
+]
+
+
+@pytest.mark.parametrize("row", EDGE, ids=[r[0] for r in EDGE])
+def test_edge_values(row):
+    name, fn, ref, dtype, zero_sign = row
+    got = fn()
+    assert_close(got, ref, dtype, exact=zero_sign, zero_sign=zero_sign)
+    if name == "expand_0d":
+        assert got.stride() == (0, 0)

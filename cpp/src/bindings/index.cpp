@@ -188,6 +188,13 @@ std::vector<TensorIndex> parse_indices(py::handle h) {
   return ix;
 }
 
+// x[i] / x[i] = v: Python indexing reports "index i is out of bounds ..." (select() has its own text).
+Tensor select_dim0(const Tensor& self, int64_t i) {
+  const int64_t size = self.sizes()[0];
+  CT_CHECK_INDEX(i >= -size && i < size, "index ", i, " is out of bounds for dimension 0 with size ", size);
+  return select(self, 0, i);
+}
+
 Tensor getitem(const Tensor& self, py::handle h) {
   PyObject* o = h.ptr();
   // Fast paths, as THPVariable_getitem.
@@ -196,7 +203,7 @@ Tensor getitem(const Tensor& self, py::handle h) {
   if (is_py_int(h)) {
     CT_CHECK_INDEX(self.dim() > 0, "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                    "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number");
-    return select(self, 0, to_long(h));
+    return select_dim0(self, to_long(h));
   }
   if (PySlice_Check(o)) {
     TensorIndex s = slice_index(h);
@@ -225,7 +232,7 @@ void setitem(Tensor& self, py::handle h, py::handle v) {
   if (is_py_int(h)) {
     CT_CHECK_INDEX(self.dim() > 0, "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                    "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number");
-    return indexing::copy_to(select(self, 0, to_long(h)), value);
+    return indexing::copy_to(select_dim0(self, to_long(h)), value);
   }
   if (PySlice_Check(o)) {
     TensorIndex si = slice_index(h);

@@ -116,7 +116,12 @@ void bind_rows(py::module_& m, TensorClass& cls) {
 Tensor load_operand(PyObject* o, const py::detail::type_info* ti, bool* ok) {
   if (const auto* h = tensor_holder(o, ti)) return Tensor(*h);
   Scalar s;
-  *ok = scalar_from_py(o, s);
+  try {
+    *ok = scalar_from_py(o, s);
+  } catch (const std::overflow_error&) {  // PyTorch's operators raise OverflowError here
+    PyErr_SetString(PyExc_OverflowError, "int too big to convert");
+    throw py::error_already_set();
+  }
   return *ok ? scalar_to_tensor(s) : Tensor();
 }
 

@@ -15,91 +15,22 @@
 #include "ctorch/dispatch/registry.h"
 #include "ctorch/iter/tensor_iter.h"
 #include "ctorch/ops/gemm_kernel.h"
+#include "gemm_micro-inl.h"
 
 namespace ctorch {
 namespace cpu {
 
 namespace {
 
-// Note [GEMM micro-kernel]
-// An MR x NR tile of C is held in MR*NV vectors (GCC vector extensions, so each target gets its
-// own instructions, FMA where enabled). Per k step it loads NV vectors of packed B and broadcasts
-// one packed A value per row. The finished tile is combined into `out` (unit column stride):
-// full tiles go straight into C; edge tiles go to a scratch tile the caller copies out, so they
-// need no special code (panels are zero-padded).
-template <class C>
-struct TileOut {
-  C* c;
-  int64_t ldc;
-  C alpha, beta;
-  int mode;  // 0: c += alpha*acc, 1: c = alpha*acc, 2: c = beta*c + alpha*acc
-};
-
-template <class C, int VL, int MR, int NV>
-__attribute__((always_inline)) inline void micro_body(int64_t kc, const C* __restrict a, const C* __restrict b,
-                                                      const TileOut<C>& o) {
-  typedef C V __attribute__((vector_size(VL * sizeof(C))));
-  constexpr int NR = VL * NV;
-#pragma GCC unroll 16
-  for (int i = 0; i < MR; ++i) {  // C lines are usually cold: start fetching them now
-    __builtin_prefetch(o.c + i * o.ldc);
-    __builtin_prefetch(o.c + i * o.ldc + NR - 1);
-  }
-  V acc[MR][NV];
-#pragma GCC unroll 16
-  for (int i = 0; i < MR; ++i)
-#pragma GCC unroll 4
-    for (int j = 0; j < NV; ++j) acc[i][j] = V{};
-  for (int64_t k = 0; k < kc; ++k) {
-    V bv[NV];
-#pragma GCC unroll 4
-    for (int j = 0; j < NV; ++j) std::memcpy(&bv[j], b + j * VL, sizeof(V));
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) {
-      V av = a[i] - V{};  // broadcast (x - 0 folds away; 0 + x would not, for -0)
-#pragma GCC unroll 4
-      for (int j = 0; j < NV; ++j) acc[i][j] += av * bv[j];
-    }
-    a += MR;
-    b += NR;
-  }
-  const V alpha = o.alpha - V{}, beta = o.beta - V{};
-#pragma GCC unroll 16
-  for (int i = 0; i < MR; ++i)
-#pragma GCC unroll 4
-    for (int j = 0; j < NV; ++j) {
-      C* p = o.c + i * o.ldc + j * VL;
-      V r = alpha * acc[i][j], cv;
-      if (o.mode != 1) {
-        std::memcpy(&cv, p, sizeof(V));
-        r += o.mode == 0 ? cv : beta * cv;
-      }
-      std::memcpy(p, &r, sizeof(V));
-    }
-}
-
-#define CT_MICRO(name, tgt, C, VL, MR, NV)                                                       \
-  __attribute__((target(tgt))) void name(int64_t kc, const C* a, const C* b, const TileOut<C>& o) { \
-    micro_body<C, VL, MR, NV>(kc, a, b, o);                                                      \
-  }
-#if defined(__x86_64__)
-CT_MICRO(uk_f32_avx512, "avx512f,avx2,fma", float, 16, 12, 2)
-CT_MICRO(uk_f64_avx512, "avx512f,avx2,fma", double, 8, 12, 2)
-CT_MICRO(uk_f32_avx2, "avx2,fma", float, 8, 6, 2)
-CT_MICRO(uk_f64_avx2, "avx2,fma", double, 4, 6, 2)
-#endif
-void uk_f32_base(int64_t kc, const float* a, const float* b, const TileOut<float>& o) {
-  micro_body<float, 4, 4, 2>(kc, a, b, o);
-}
-void uk_f64_base(int64_t kc, const double* a, const double* b, const TileOut<double>& o) {
-  micro_body<double, 2, 4, 2>(kc, a, b, o);
-}
-#undef CT_MICRO
+using gemm::MicroFn;
+using gemm::Tile;
 
 template <class C>
 struct Micro {
   int mr, nr;
-  void (*fn)(int64_t, const C*, const C*, const TileOut<C>&);
+  MicroFn<C> fn, fn_pb;  // fn_pb prefetches B (A micro-panel in L1, B streamed from L2)
+  int64_t kc, mc, nc;  // cache blocks: B micro-panel (kc x nr) in L1, A block (mc x kc) in L2
+  int order;
 };
 
 // CTORCH_GEMM_ISA=base|avx2|avx512 caps the choice (tests run every path on one machine).
@@ -120,23 +51,50 @@ int isa_level() {
   return level;
 }
 
+int64_t env_or(const char* name, int64_t v) {
+  const char* e = std::getenv(name);
+  return e ? std::atoll(e) : v;
+}
+
+// Block sizes target a 48 KB L1 and a 2 MB L2 per core (Sapphire Rapids class); they are only
+// performance knobs, any values are correct.
 template <class C>
 Micro<C> pick_micro();
 template <>
 Micro<float> pick_micro<float>() {
+  static const Micro<float> m = [] {
+    Micro<float> r{4, 8, &gemm::uk_base<float, 4, 4>, &gemm::uk_base<float, 4, 4>, 256, 256, 4096, 0};
 #if defined(__x86_64__)
-  if (isa_level() == 2) return {12, 32, &uk_f32_avx512};
-  if (isa_level() == 1) return {6, 16, &uk_f32_avx2};
+    if (isa_level() == 2)
+      r = {12, 32, &gemm::uk_avx512_f32<12, false>, &gemm::uk_avx512_f32<12, true>, 384, 4096, 512, 1};
+    else if (isa_level() == 1)
+      r = {6, 16, &gemm::uk_avx2_f32<6>, &gemm::uk_avx2_f32<6>, 256, 144, 4096, 0};
 #endif
-  return {4, 8, &uk_f32_base};
+    r.order = int(env_or("CTORCH_GEMM_ORDER", r.order));
+    r.kc = env_or("CTORCH_GEMM_KC", r.kc);
+    r.mc = env_or("CTORCH_GEMM_MC", r.mc);
+    r.nc = env_or("CTORCH_GEMM_NC", r.nc);
+    return r;
+  }();
+  return m;
 }
 template <>
 Micro<double> pick_micro<double>() {
+  static const Micro<double> m = [] {
+    Micro<double> r{4, 4, &gemm::uk_base<double, 2, 4>, &gemm::uk_base<double, 2, 4>, 256, 128, 2048, 0};
 #if defined(__x86_64__)
-  if (isa_level() == 2) return {12, 16, &uk_f64_avx512};
-  if (isa_level() == 1) return {6, 8, &uk_f64_avx2};
+    if (isa_level() == 2)
+      r = {12, 16, &gemm::uk_avx512_f64<12, false>, &gemm::uk_avx512_f64<12, true>, 256, 4096, 512, 1};
+    else if (isa_level() == 1)
+      r = {6, 8, &gemm::uk_avx2_f64<6>, &gemm::uk_avx2_f64<6>, 256, 96, 2048, 0};
 #endif
-  return {4, 4, &uk_f64_base};
+    r.order = int(env_or("CTORCH_GEMM_ORDER", r.order));
+    r.kc = env_or("CTORCH_GEMM_KC", r.kc);
+    r.mc = env_or("CTORCH_GEMM_MC", r.mc);
+    r.nc = env_or("CTORCH_GEMM_NC", r.nc);
+    return r;
+  }();
+  return m;
 }
 
 template <class T, class C>
@@ -144,75 +102,58 @@ inline C cv(T v) {
   return C(compute_t<T>(v));
 }
 
-// A block (mc x kc, strides rs/cs) -> MR-row panels, k-major inside a panel, zero-padded.
+// A block (mc x kc, strides rs/cs) -> MR-row panels; B block (kc x nc) -> NR-column panels.
 template <class T, class C>
 void pack_a(const T* A, int64_t rs, int64_t cs, int64_t mc, int64_t kc, int mr, C* dst) {
-  for (int64_t i0 = 0; i0 < mc; i0 += mr) {
-    const int64_t mi = std::min<int64_t>(mr, mc - i0);
-    const T* base = A + i0 * rs;
-    for (int64_t k = 0; k < kc; ++k, dst += mr) {
-      const T* src = base + k * cs;
-      int64_t i = 0;
-      if (std::is_same<T, C>::value && rs == 1 && mi == mr) {  // column-major A: a straight copy
-        std::memcpy(dst, src, sizeof(C) * size_t(mr));
-        continue;
-      }
-      for (; i < mi; ++i) dst[i] = cv<T, C>(src[i * rs]);
-      for (; i < mr; ++i) dst[i] = C(0);
-    }
-  }
+  gemm::pack(A, cs, rs, kc, mc, mr, dst);
 }
-
-// B block (kc x nc) -> NR-column panels, k-major inside a panel, zero-padded.
 template <class T, class C>
 void pack_b(const T* B, int64_t rs, int64_t cs, int64_t kc, int64_t nc, int nr, C* dst) {
-  for (int64_t j0 = 0; j0 < nc; j0 += nr) {
-    const int64_t nj = std::min<int64_t>(nr, nc - j0);
-    const T* base = B + j0 * cs;
-    for (int64_t k = 0; k < kc; ++k, dst += nr) {
-      const T* src = base + k * rs;
-      int64_t j = 0;
-      if (std::is_same<T, C>::value && cs == 1 && nj == nr) {  // row-major B: a straight copy
-        std::memcpy(dst, src, sizeof(C) * size_t(nr));
-        continue;
-      }
-      if (cs == 1)
-        for (; j < nj; ++j) dst[j] = cv<T, C>(src[j]);
-      else
-        for (; j < nj; ++j) dst[j] = cv<T, C>(src[j * cs]);
-      for (; j < nr; ++j) dst[j] = C(0);
-    }
-  }
+  gemm::pack(B, rs, cs, kc, nc, nr, dst);
 }
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
 
+// 64-byte aligned scratch that only grows (one per thread).
+template <class C>
+struct AlignedBuf {
+  std::vector<C> store;
+  C* get(int64_t n) {
+    const size_t pad = 64 / sizeof(C);
+    if (store.size() < size_t(n) + pad) store.resize(size_t(n) + pad);
+    uintptr_t p = reinterpret_cast<uintptr_t>(store.data());
+    return reinterpret_cast<C*>((p + 63) & ~uintptr_t(63));
+  }
+};
 template <class C>
 struct Buffers {
-  std::vector<C> a, b, ws;
+  AlignedBuf<C> a, b, ws;
 };
 
 // Packed A block (mi x kc) times packed B block (kc x ni) into c (strides rs, cs); `mode` as in
-// TileOut. Full tiles with unit column stride go straight into c, edge tiles through `tile`.
+// Tile. Full tiles with unit column stride go straight into c, edge tiles through `tile`.
 template <class T, class C>
 void macro_kernel(const Micro<C>& uk, int64_t mi, int64_t ni, int64_t kc, const C* ap, const C* bp, T* c,
                   int64_t rs, int64_t cs, C alpha, C beta, int mode, C* tile) {
   const int mr = uk.mr, nr = uk.nr;
-  for (int64_t jr = 0; jr < ni; jr += nr) {
-    const int64_t nj = std::min<int64_t>(nr, ni - jr);
-    for (int64_t ir = 0; ir < mi; ir += mr) {
+  const int64_t n_ir = ceil_div(mi, mr), n_jr = ceil_div(ni, nr);
+  const MicroFn<C> fn = uk.order ? uk.fn_pb : uk.fn;
+  for (int64_t t = 0; t < n_ir * n_jr; ++t) {
+    const int64_t ir = (uk.order ? t / n_jr : t % n_ir) * mr, jr = (uk.order ? t % n_jr : t / n_ir) * nr;
+    {
+      const int64_t nj = std::min<int64_t>(nr, ni - jr);
       const int64_t m_ = std::min<int64_t>(mr, mi - ir);
       const C* a = ap + ir * kc;
       const C* b = bp + jr * kc;
       T* cp = c + ir * rs + jr * cs;
       if constexpr (std::is_same<T, C>::value) {
         if (m_ == mr && nj == nr && cs == 1) {
-          uk.fn(kc, a, b, TileOut<C>{cp, rs, alpha, beta, mode});
+          fn(kc, a, b, Tile<C>{cp, rs, alpha, beta, mode});
           continue;
         }
       }
-      uk.fn(kc, a, b, TileOut<C>{tile, nr, C(1), C(0), 1});
+      fn(kc, a, b, Tile<C>{tile, nr, C(1), C(0), 1});
       for (int64_t i = 0; i < m_; ++i) {
         T* row = cp + i * rs;
         const C* t = tile + i * nr;
@@ -232,17 +173,17 @@ void gemm_packed(const GemmDesc& g) {
   const Micro<C> uk = pick_micro<C>();
   const int mr = uk.mr, nr = uk.nr;
   const int64_t M = g.M, N = g.N, K = g.K;
-  // Packed A block (mc x KC, ~240 KB) stays in L2, a B micro-panel (KC x NR) in L1.
-  const int64_t KC = 256;
-  const int64_t mc_max = std::max<int64_t>(mr, (int64_t(960 / sizeof(C)) / mr) * mr);
-  const int64_t nc_max = int64_t(8192 / sizeof(C));
-  // Balanced block sizes; split N further when the job grid is too small for the threads.
-  int64_t mb = ceil_div(M, mc_max);
+  // Balanced block sizes (no sliver blocks); split further when the job grid is too small
+  // for the threads: N first (each thread then packs only its share of B), then M.
+  int64_t kb = ceil_div(K, uk.kc);
+  const int64_t KC = round_up(ceil_div(K, kb), 4);
+  int64_t mb = ceil_div(M, uk.mc);
+  int64_t nb = ceil_div(N, uk.nc);
+  const int64_t nthreads = in_parallel_region() ? 1 : get_num_threads();
+  while (g.batch * mb * nb < nthreads && ceil_div(N, nb * 2) >= 4 * nr) nb *= 2;
+  while (g.batch * mb * nb < nthreads && ceil_div(M, mb * 2) >= 2 * mr) mb *= 2;
   const int64_t mc = round_up(ceil_div(M, mb), mr);
   mb = ceil_div(M, mc);
-  int64_t nb = ceil_div(N, nc_max);
-  const int64_t nthreads = get_num_threads();
-  while (g.batch * mb * nb < 2 * nthreads && ceil_div(N, nb * 2) >= 4 * nr) nb *= 2;
   const int64_t nc = round_up(ceil_div(N, nb), nr);
   nb = ceil_div(N, nc);
   const int64_t jobs = g.batch * mb * nb;
@@ -256,39 +197,53 @@ void gemm_packed(const GemmDesc& g) {
 
   parallel_for(0, jobs, 1, [&](int64_t j0, int64_t j1) {
     static thread_local Buffers<C> buf;
-    buf.a.resize(size_t(mc * KC));
-    buf.b.resize(size_t(KC * nc));
-    if (!direct) buf.ws.resize(size_t(mc * nc));
-    C tile[16 * 32];
-    // Jobs are ordered (batch, N block, M block): a thread's run of M blocks under one N block
-    // packs each B block once. The workspace path (float16/bfloat16) takes one M block at a time.
+    C* pa = buf.a.get(mc * KC);
+    C* pb = buf.b.get(KC * nc);
+    C* ws = direct ? nullptr : buf.ws.get(mc * nc);
+    alignas(64) C tile[16 * 32];
+    // Jobs are ordered (batch, outer block, inner block); the outer operand's packed block is
+    // shared by a thread's run of inner blocks. Order 0: outer = B (N blocks), inner = A;
+    // order 1 the reverse. The workspace path (float16/bfloat16) takes one block pair at a time.
+    const bool a_outer = uk.order == 1;
+    const int64_t n_in = a_outer ? nb : mb;
+    auto pack_blk_a = [&](int64_t bi, int64_t ib, int64_t pc, int64_t kc) {
+      const int64_t i0 = ib * mc;
+      pack_a(A + bi * g.a_bs + i0 * g.a_rs + pc * g.a_cs, g.a_rs, g.a_cs, std::min(mc, M - i0), kc, mr, pa);
+    };
+    auto pack_blk_b = [&](int64_t bi, int64_t jb, int64_t pc, int64_t kc) {
+      const int64_t n0 = jb * nc;
+      pack_b(B + bi * g.b_bs + n0 * g.b_cs + pc * g.b_rs, g.b_rs, g.b_cs, kc, std::min(nc, N - n0), nr, pb);
+    };
     for (int64_t job = j0; job < j1;) {
       const int64_t bi = job / (mb * nb), rem = job % (mb * nb);
-      const int64_t ib0 = rem % mb, n0 = (rem / mb) * nc, ni = std::min(nc, N - n0);
-      const int64_t run = direct ? std::min(j1 - job, mb - ib0) : 1;
+      const int64_t io = rem / n_in, ii0 = rem % n_in;
+      const int64_t run = direct ? std::min(j1 - job, n_in - ii0) : 1;
       job += run;
       for (int64_t pc = 0; pc < K; pc += KC) {
         const int64_t kc = std::min(KC, K - pc);
-        pack_b(B + bi * g.b_bs + n0 * g.b_cs + pc * g.b_rs, g.b_rs, g.b_cs, kc, ni, nr, buf.b.data());
-        for (int64_t ib = ib0; ib < ib0 + run; ++ib) {
-          const int64_t i0 = ib * mc, mi = std::min(mc, M - i0);
-          pack_a(A + bi * g.a_bs + i0 * g.a_rs + pc * g.a_cs, g.a_rs, g.a_cs, mi, kc, mr, buf.a.data());
+        if (a_outer) pack_blk_a(bi, io, pc, kc);
+        else pack_blk_b(bi, io, pc, kc);
+        for (int64_t ii = ii0; ii < ii0 + run; ++ii) {
+          if (a_outer) pack_blk_b(bi, ii, pc, kc);
+          else pack_blk_a(bi, ii, pc, kc);
+          const int64_t i0 = (a_outer ? io : ii) * mc, mi = std::min(mc, M - i0);
+          const int64_t n0 = (a_outer ? ii : io) * nc, ni = std::min(nc, N - n0);
           T* Cb = Cm + bi * g.c_bs + i0 * g.c_rs + n0 * g.c_cs;
           if constexpr (direct)
-            macro_kernel<T, C>(uk, mi, ni, kc, buf.a.data(), buf.b.data(), Cb, g.c_rs, g.c_cs, alpha, beta,
+            macro_kernel<T, C>(uk, mi, ni, kc, pa, pb, Cb, g.c_rs, g.c_cs, alpha, beta,
                                pc == 0 ? first_mode : 0, tile);
           else
-            macro_kernel<C, C>(uk, mi, ni, kc, buf.a.data(), buf.b.data(), buf.ws.data(), nc, 1, C(1), C(0),
-                               pc == 0 ? 1 : 0, tile);
+            macro_kernel<C, C>(uk, mi, ni, kc, pa, pb, ws, nc, 1, C(1), C(0), pc == 0 ? 1 : 0, tile);
         }
       }
       if constexpr (!direct) {  // C = beta*C + alpha*workspace, rounded once
-        const int64_t i0 = ib0 * mc, mi = std::min(mc, M - i0);
+        const int64_t i0 = (a_outer ? io : ii0) * mc, mi = std::min(mc, M - i0);
+        const int64_t n0 = (a_outer ? ii0 : io) * nc, ni = std::min(nc, N - n0);
         T* Cb = Cm + bi * g.c_bs + i0 * g.c_rs + n0 * g.c_cs;
         for (int64_t i = 0; i < mi; ++i)
           for (int64_t j = 0; j < ni; ++j) {
             T* p = Cb + i * g.c_rs + j * g.c_cs;
-            C v = alpha * buf.ws[size_t(i * nc + j)];
+            C v = alpha * ws[size_t(i * nc + j)];
             *p = T(first_mode == 1 ? v : beta * C(compute_t<T>(*p)) + v);
           }
       }

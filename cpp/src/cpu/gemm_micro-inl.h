@@ -3,7 +3,11 @@
 #include <immintrin.h>
 
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
+#include <type_traits>
+
+#include "ctorch/core/dtype.h"
 
 namespace ctorch {
 namespace cpu {
@@ -29,11 +33,12 @@ using MicroFn = void (*)(int64_t kc, const C* a, const C* b, const Tile<C>& t);
 
 // Prefetch distance for the A micro-panel, which streams from L2 (B's micro-panel stays in L1).
 constexpr int kPrefetchA = 768;  // bytes
+constexpr int kPrefetchB = 1024;
 
 #if defined(__x86_64__)
 // ---- AVX-512: float32 MR x 32 and float64 MR x 16 (two zmm per row) ----
 #define CT_AVX512_KERNEL(NAME, C, VT, SUF, VL)                                                          \
-  template <int MR>                                                                                     \
+  template <int MR, bool PFB, int U = 4>                                                                \
   __attribute__((target("avx512f,avx2,fma"))) void NAME(int64_t kc, const C* a, const C* b,             \
                                                         const Tile<C>& t) {                             \
     constexpr int NR = 2 * VL;                                                                          \
@@ -46,10 +51,15 @@ constexpr int kPrefetchA = 768;  // bytes
     VT c0[MR], c1[MR];                                                                                  \
     _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) c0[i] = c1[i] = _mm512_setzero_##SUF();       \
     int64_t k = 0;                                                                                      \
-    for (; k + 4 <= kc; k += 4) {                                                                       \
-      _Pragma("GCC unroll 4") for (int p = 0; p < 4 * MR * int(sizeof(C)); p += 64)                      \
-        _mm_prefetch(reinterpret_cast<const char*>(a) + kPrefetchA + p, _MM_HINT_T0);                   \
-      _Pragma("GCC unroll 4") for (int u = 0; u < 4; ++u) {                                             \
+    for (; k + U <= kc; k += U) {                                                                       \
+      if (PFB) {                                                                                        \
+        _Pragma("GCC unroll 8") for (int p = 0; p < U * NR * int(sizeof(C)); p += 64)                   \
+          _mm_prefetch(reinterpret_cast<const char*>(b) + kPrefetchB + p, _MM_HINT_T0);                 \
+      } else {                                                                                          \
+        _Pragma("GCC unroll 4") for (int p = 0; p < U * MR * int(sizeof(C)); p += 64)                   \
+          _mm_prefetch(reinterpret_cast<const char*>(a) + kPrefetchA + p, _MM_HINT_T0);                 \
+      }                                                                                                 \
+      _Pragma("GCC unroll 4") for (int u = 0; u < U; ++u) {                                             \
         const VT b0 = _mm512_load_##SUF(b + u * NR), b1 = _mm512_load_##SUF(b + u * NR + VL);           \
         _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) {                                         \
           const VT av = _mm512_set1_##SUF(a[u * MR + i]);                                               \
@@ -57,8 +67,8 @@ constexpr int kPrefetchA = 768;  // bytes
           c1[i] = _mm512_fmadd_##SUF(av, b1, c1[i]);                                                    \
         }                                                                                               \
       }                                                                                                 \
-      a += 4 * MR;                                                                                      \
-      b += 4 * NR;                                                                                      \
+      a += U * MR;                                                                                      \
+      b += U * NR;                                                                                      \
     }                                                                                                   \
     for (; k < kc; ++k) {                                                                               \
       const VT b0 = _mm512_load_##SUF(b), b1 = _mm512_load_##SUF(b + VL);                               \
@@ -158,6 +168,111 @@ void uk_base(int64_t kc, const C* a, const C* b, const Tile<C>& t) {
       else if (t.mode == 2) r += t.beta * *p;
       *p = r;
     }
+}
+
+// ---- packing ----
+// dst receives ceil(n / W) panels of kc x W (k-major inside a panel, zero-padded columns) from a
+// kc x n block whose element (k, j) is src[k*ks + j*js]. A blocks pack with k = K index and
+// j = row; B blocks with j = column.
+template <class T, class C>
+inline C to_c(T v) {
+  return C(compute_t<T>(v));
+}
+
+// Unit js: each k contributes W contiguous values per panel; walk k outermost so the source is
+// read row by row (sequential, TLB friendly) and the panels are written as parallel streams.
+template <int W, class T, class C>
+void pack_rows(const T* src, int64_t ks, int64_t kc, int64_t n, C* dst) {
+  const int64_t full = n / W, rem = n % W;
+  for (int64_t k = 0; k < kc; ++k) {
+    const T* s = src + k * ks;
+    C* d = dst + k * W;
+    if (k + 4 < kc)  // the source rows are far apart: fetch a few rows ahead
+      for (int64_t j = 0; j < n; j += 64 / int64_t(sizeof(T)))
+        _mm_prefetch(reinterpret_cast<const char*>(s + 4 * ks + j), _MM_HINT_T0);
+    for (int64_t p = 0; p < full; ++p, s += W, d += kc * W) {
+      if constexpr (std::is_same<T, C>::value) {
+        std::memcpy(d, s, sizeof(C) * W);  // constant size: inlined vector moves
+      } else {
+        for (int j = 0; j < W; ++j) d[j] = to_c<T, C>(s[j]);
+      }
+    }
+    if (rem) {
+      int j = 0;
+      for (; j < rem; ++j) d[j] = to_c<T, C>(s[j]);
+      for (; j < W; ++j) d[j] = C(0);
+    }
+  }
+}
+
+// 4x4 (float) / 2x2 (double) register transposes: dst[k*W + j] = src[j*js + k], k contiguous.
+inline void transpose_tile(const float* s, int64_t js, float* d, int W) {
+  __m128 r0 = _mm_loadu_ps(s), r1 = _mm_loadu_ps(s + js), r2 = _mm_loadu_ps(s + 2 * js),
+         r3 = _mm_loadu_ps(s + 3 * js);
+  _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+  _mm_storeu_ps(d, r0);
+  _mm_storeu_ps(d + W, r1);
+  _mm_storeu_ps(d + 2 * W, r2);
+  _mm_storeu_ps(d + 3 * W, r3);
+}
+inline void transpose_tile(const double* s, int64_t js, double* d, int W) {
+  __m128d r0 = _mm_loadu_pd(s), r1 = _mm_loadu_pd(s + js);
+  _mm_storeu_pd(d, _mm_unpacklo_pd(r0, r1));
+  _mm_storeu_pd(d + W, _mm_unpackhi_pd(r0, r1));
+}
+
+// Unit ks: panels are transposed in small register tiles, one panel at a time (its W source
+// rows stream in parallel).
+template <int W, class T, class C>
+void pack_cols(const T* src, int64_t js, int64_t kc, int64_t n, C* dst) {
+  constexpr int TS = sizeof(T) == 4 ? 4 : 2;  // tile side
+  for (int64_t j0 = 0; j0 < n; j0 += W, dst += kc * W) {
+    const int64_t w = std::min<int64_t>(W, n - j0);
+    const T* s = src + j0 * js;
+    int64_t k = 0;
+    if constexpr (std::is_same<T, C>::value && (std::is_same<T, float>::value || std::is_same<T, double>::value) &&
+                  W % TS == 0) {
+      if (w == W) {
+        for (; k + TS <= kc; k += TS) {
+          if (k % (64 / sizeof(T)) == 0)
+            for (int j = 0; j < W; ++j) _mm_prefetch(reinterpret_cast<const char*>(s + j * js + k + 128 / sizeof(T)), _MM_HINT_T0);
+          for (int j = 0; j < W; j += TS) transpose_tile(s + j * js + k, js, dst + k * W + j, W);
+        }
+      }
+    }
+    for (; k < kc; ++k) {
+      int64_t j = 0;
+      for (; j < w; ++j) dst[k * W + j] = to_c<T, C>(s[j * js + k]);
+      for (; j < W; ++j) dst[k * W + j] = C(0);
+    }
+  }
+}
+
+template <int W, class T, class C>
+void pack_any(const T* src, int64_t ks, int64_t js, int64_t kc, int64_t n, C* dst) {
+  if (js == 1) return pack_rows<W>(src, ks, kc, n, dst);
+  if (ks == 1) return pack_cols<W>(src, js, kc, n, dst);
+  for (int64_t j0 = 0; j0 < n; j0 += W, dst += kc * W) {
+    const int64_t w = std::min<int64_t>(W, n - j0);
+    for (int64_t k = 0; k < kc; ++k) {
+      int64_t j = 0;
+      for (; j < w; ++j) dst[k * W + j] = to_c<T, C>(src[k * ks + (j0 + j) * js]);
+      for (; j < W; ++j) dst[k * W + j] = C(0);
+    }
+  }
+}
+
+template <class T, class C>
+void pack(const T* src, int64_t ks, int64_t js, int64_t kc, int64_t n, int w, C* dst) {
+  switch (w) {
+    case 4: return pack_any<4>(src, ks, js, kc, n, dst);
+    case 6: return pack_any<6>(src, ks, js, kc, n, dst);
+    case 8: return pack_any<8>(src, ks, js, kc, n, dst);
+    case 12: return pack_any<12>(src, ks, js, kc, n, dst);
+    case 16: return pack_any<16>(src, ks, js, kc, n, dst);
+    case 32: return pack_any<32>(src, ks, js, kc, n, dst);
+    default: break;
+  }
 }
 
 }  // namespace gemm

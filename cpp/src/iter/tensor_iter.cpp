@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ctorch/autograd/autograd.h"
+#include "ctorch/dispatch/dtype_dispatch.h"
 #include "ctorch/ops/creation.h"
 #include "ctorch/ops/shape.h"
 
@@ -46,6 +47,30 @@ ScalarType result_type_of(const Tensor* ts, int n) {
   }
   ScalarType r = combine_categories(dim_r, combine_categories(zero_r, wrapped_r));
   return r == ScalarType::Undefined ? get_default_dtype() : r;
+}
+// A wrapped Python number (`t + 1`) converted to the common dtype without a copy kernel launch
+// (and the iterator that would come with it). Same conversion rule as the copy kernel.
+template <class From>
+Tensor wrapped_as(From v, ScalarType dt) {
+  Tensor r = empty({}, TensorOptions().dtype(dt));
+  CT_DISPATCH_ALL(dt, "to", [&] {
+    if constexpr (std::is_same<scalar_t, bool>::value) *r.data_ptr<bool>() = v != From(0);
+    else *r.data_ptr<scalar_t>() = scalar_t(compute_t<scalar_t>(v));
+  });
+  return r;
+}
+
+Tensor convert_input(const Tensor& t, ScalarType dt) {
+  const TensorImpl* i = t.get();
+  if (i->is_wrapped_number && i->device().is_cpu() && i->dim() == 0) {
+    switch (i->dtype()) {
+      case kBool: return wrapped_as(*reinterpret_cast<const bool*>(i->data()), dt);
+      case kInt64: return wrapped_as(*reinterpret_cast<const int64_t*>(i->data()), dt);
+      case kFloat64: return wrapped_as(*reinterpret_cast<const double*>(i->data()), dt);
+      default: break;
+    }
+  }
+  return to_dtype(t, dt);
 }
 }  // namespace
 
@@ -108,10 +133,62 @@ void TensorIter::build(const IterConfig& cfg, const Tensor* outs, const Tensor* 
   };
   for (int i = 0; i < noutputs_; ++i) check_dev(outs[i], false);
   for (int i = 0; i < nin; ++i) check_dev(ins[i], true);
+  if (build_dense(cfg, outs, ins, nin)) return;
   compute_shape(cfg, ins, nin, outs);
   compute_dtypes(cfg, ins, nin, outs);
   allocate_outputs(cfg, outs, ins, nin);
   compute_strides_and_coalesce();
+}
+
+// Fast path for the most common case: the inputs are contiguous with one shape and the common
+// dtype, apart from 0-dim ones (Python numbers, scalars) which are broadcast with stride 0;
+// outputs are missing or contiguous with that shape and the result dtype. Produces exactly
+// what the general path would, without the layout vote, stride tables and coalescing loop.
+bool TensorIter::build_dense(const IterConfig& cfg, const Tensor* outs, const Tensor* ins, int nin) {
+  if (nin == 0 || cfg.compute_dtype) return false;
+  const TensorImpl* ref = nullptr;
+  for (int i = 0; i < nin; ++i) {
+    const TensorImpl* t = ins[i].get();
+    if (!t || t->device() != device_) return false;
+    if (t->dim() == 0) continue;
+    if (!t->is_contiguous() || (ref && t->sizes() != ref->sizes())) return false;
+    if (!ref) ref = t;
+  }
+  ScalarType common = result_type_of(ins, nin);
+  if (cfg.int_to_float && !is_floating(common)) common = get_default_dtype();
+  for (int i = 0; i < nin; ++i) {
+    const TensorImpl* t = ins[i].get();
+    if (t->dtype() != common && (t->dim() > 0 || !cfg.promote_inputs)) return false;
+  }
+  if (!ref) ref = ins[0].get();  // all 0-dim
+  const Shape& sizes = ref->sizes();
+  if (sizes.size() > size_t(kMaxDims)) return false;
+  const ScalarType want = cfg.output_dtype ? *cfg.output_dtype : common;
+  for (int i = 0; i < noutputs_; ++i) {
+    const TensorImpl* o = outs[i].get();
+    if (o && (o->dtype() != want || !o->is_contiguous() || o->sizes() != sizes || o->device() != device_))
+      return false;
+  }
+  common_dtype_ = common;
+  nfull_ = int(sizes.size());
+  std::copy(sizes.begin(), sizes.end(), full_shape_);
+  numel_ = ref->numel();
+  for (int i = 0; i < nfull_; ++i) perm_[i] = nfull_ - 1 - i;
+  for (int i = 0; i < nin; ++i)
+    operands_[noutputs_ + i] = ins[i].dtype() != common ? convert_input(ins[i], common) : ins[i];
+  for (int i = 0; i < noutputs_; ++i) {
+    operands_[i] = outs[i].defined() ? outs[i] : alloc_output(want);
+    user_outputs_[i] = operands_[i];
+  }
+  // Coalesced: one dense dim, none for a single element, an explicit empty dim for numel 0.
+  ndim_ = numel_ == 1 ? 0 : 1;
+  shape_[0] = numel_;
+  for (int k = 0; k < ntensors_; ++k) {
+    const TensorImpl* t = operands_[k].get();
+    strides_[k][0] = numel_ > 1 && t->dim() > 0 ? itemsize(t->dtype()) : 0;
+    ptrs_[k] = t->data();
+  }
+  return true;
 }
 
 void TensorIter::compute_shape(const IterConfig& cfg, const Tensor* ins, int nin, const Tensor* outs) {
@@ -174,7 +251,7 @@ void TensorIter::compute_dtypes(const IterConfig& cfg, const Tensor* ins, int ni
   for (int i = 0; i < nin; ++i) {
     const Tensor& t = ins[i];
     if (cfg.promote_inputs && t.defined() && t.dtype() != common_dtype_)
-      operands_[noutputs_ + i] = to_dtype(t, common_dtype_);
+      operands_[noutputs_ + i] = convert_input(t, common_dtype_);
     else
       operands_[noutputs_ + i] = t;
   }

@@ -52,8 +52,9 @@ Shape infer_size(const IntList& shape, int64_t numel) {
       known *= out[i];
     }
   }
-  bool ok = infer >= 0 ? (known > 0 && numel % known == 0) || (known == 0 && numel == 0 && false) : known == numel;
-  if (infer >= 0 && known == 0) ok = false;
+  CT_CHECK(!(infer >= 0 && known == 0 && numel == 0), "cannot reshape tensor of 0 elements into shape ",
+           shape_str(out), " because the unspecified dimension size -1 can be any value and is ambiguous");
+  bool ok = infer >= 0 ? known > 0 && numel % known == 0 : known == numel;
   CT_CHECK(ok, "shape '", shape_str(out), "' is invalid for input of size ", numel);
   if (infer >= 0) out[infer] = numel / known;
   return out;
@@ -175,8 +176,8 @@ Tensor mT(const Tensor& x) {
 
 Tensor expand(const Tensor& t, const IntList& shape) {
   int64_t n = int64_t(shape.size()), nd = t.dim();
-  CT_CHECK(n >= nd, "expand(", t.toString(), "{", shape_str(t.sizes()).substr(1, shape_str(t.sizes()).size() - 2),
-           "}, size=", n, "): the number of sizes provided (", n,
+  CT_CHECK(n >= nd, "expand(torch.", dtype_legacy_name(t.dtype()), "Tensor{", shape_str(t.sizes()), "}, size=",
+           shape_str(shape), "): the number of sizes provided (", n,
            ") must be greater or equal to the number of dimensions in the tensor (", nd, ")");
   Shape sz(n), st(n);
   for (int64_t i = n - 1; i >= 0; --i) {
@@ -217,8 +218,8 @@ Tensor select(const Tensor& t, int64_t dim, int64_t index) {
   CT_CHECK_INDEX(t.dim() > 0, "select() cannot be applied to a 0-dim tensor.");
   dim = wrap_dim(dim, t.dim());
   int64_t size = t.sizes()[dim];
-  CT_CHECK_INDEX(index >= -size && index < size, "index ", index, " is out of bounds for dimension ", dim,
-                 " with size ", size);
+  CT_CHECK_INDEX(index >= -size && index < size, "select(): index ", index, " out of range for tensor of size ",
+                 shape_str(t.sizes()), " at dimension ", dim);
   if (index < 0) index += size;
   Shape sz = t.sizes(), st = t.strides();
   int64_t off = t.storage_offset() + index * st[dim];
@@ -305,6 +306,13 @@ Tensor flatten(const Tensor& t, int64_t start, int64_t end) {
 Tensor unflatten(const Tensor& t, int64_t dim, const IntList& sizes) {
   dim = wrap_dim(dim, t.dim());
   CT_CHECK(!sizes.empty(), "unflatten: sizes must be non-empty");
+  int64_t known = 1, n_infer = 0;
+  for (auto s : sizes) {
+    if (s == -1) ++n_infer;
+    else known *= s;
+  }
+  CT_CHECK(n_infer > 0 || known == t.sizes()[dim], "unflatten: Provided sizes ", shape_str(sizes),
+           " don't multiply up to the size of dim ", dim, " (", t.sizes()[dim], ") in the input tensor");
   Shape inner = infer_size(sizes, t.sizes()[dim]);
   Shape s(t.sizes().begin(), t.sizes().begin() + dim);
   s.insert(s.end(), inner.begin(), inner.end());

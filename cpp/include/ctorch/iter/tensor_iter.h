@@ -98,6 +98,7 @@ class CT_API TensorIter {
 
  private:
   void build(const IterConfig& cfg, const Tensor* outs, const Tensor* ins, int nin);
+  bool build_dense(const IterConfig& cfg, const Tensor* outs, const Tensor* ins, int nin);
   void compute_shape(const IterConfig& cfg, const Tensor* ins, int nin, const Tensor* outs);
   void compute_dtypes(const IterConfig& cfg, const Tensor* ins, int nin, const Tensor* outs);
   void allocate_outputs(const IterConfig& cfg, const Tensor* outs, const Tensor* ins, int nin);
