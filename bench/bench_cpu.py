@@ -43,8 +43,13 @@ def _samples(fn, budget, min_runs, inner):
     return out
 
 
+ONLY = []
+STAT = statistics.median  # --stat min: best run instead (on a machine shared with other load)
+
+
 def time_pair(fc, ft, min_time=0.6, min_runs=5, warmup=2, inner=1, rounds=3):
-    """Median seconds per call of fc (ctorch) and ft (torch), measured in alternating blocks."""
+    """Seconds per call (median by default) of fc (ctorch) and ft (torch), measured in
+    alternating blocks."""
     for _ in range(warmup):
         fc()
         ft()
@@ -52,7 +57,7 @@ def time_pair(fc, ft, min_time=0.6, min_runs=5, warmup=2, inner=1, rounds=3):
     for _ in range(rounds):
         sc += _samples(fc, min_time / (2 * rounds), max(1, min_runs // rounds), inner)
         st += _samples(ft, min_time / (2 * rounds), max(1, min_runs // rounds), inner)
-    return statistics.median(sc), statistics.median(st)
+    return STAT(sc), STAT(st)
 
 
 # ---------------------------------------------------------------- hardware limits
@@ -193,6 +198,8 @@ def run(threads, quick, peak, bw):
         ctorch.set_num_threads(nt)
         torch.set_num_threads(nt)
         for name, unit, build, work, kind in workloads(quick):
+            if ONLY and not any(w in name for w in ONLY):
+                continue
             fc, ft = build(ctorch), build(torch)
             if kind == "latency":
                 tc, tt = time_pair(fc, ft, min_time=1.0 if quick else 2.0, min_runs=200, warmup=200, inner=200,
@@ -241,17 +248,25 @@ def main():
     ap.add_argument("--threads", default="1,2", help="comma-separated thread counts (default 1,2)")
     ap.add_argument("--json", help="also write the rows and hardware figures to this file")
     ap.add_argument("--no-probe", action="store_true", help="estimate the FMA peak instead of compiling a probe")
+    ap.add_argument("--stat", choices=["median", "min"], default="median",
+                    help="statistic over the repeated timings (default median)")
+    ap.add_argument("--only", help="comma-separated substrings: run only workloads whose name contains one")
     args = ap.parse_args()
+    global STAT, ONLY
+    STAT = min if args.stat == "min" else statistics.median
+    ONLY = [w for w in (args.only or "").split(",") if w]
     threads = [int(t) for t in args.threads.split(",") if t]
 
     peak, peak_how = fma_peak(not args.no_probe)
     bw = stream_bandwidth()
     rows = run(threads, args.quick, peak, bw)
+    print(f"Command: python bench/bench_cpu.py {' '.join(sys.argv[1:])}  (torch {torch.__version__}, "
+          f"{os.cpu_count()} CPUs, statistic: {args.stat})")
     print(table(rows, peak, peak_how, bw))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(dict(fma_peak_gflops=peak, fma_peak_how=peak_how, stream_gbps=bw, rows=rows,
-                           torch=torch.__version__, threads=threads, quick=args.quick), f, indent=1)
+                           torch=torch.__version__, threads=threads, quick=args.quick, stat=args.stat), f, indent=1)
 
 
 if __name__ == "__main__":

@@ -48,8 +48,26 @@ def cases():
             return lambda: f(x, y)
         return (name, mk, 12.0 * N, "GB/s", 5)
     out.append(binary("add16M", lambda x, y: x + y))
+    def binary_out(name, f):
+        def mk(lib):
+            x, y, z = torch.randn(N), torch.randn(N), torch.empty(N)
+            if lib is ctorch:
+                x, y, z = (ctorch.tensor(t.numpy()) for t in (x, y, z))
+            return lambda: f(lib, x, y, z)
+        return (name, mk, 12.0 * N, "GB/s", 5)
+    out.append(binary_out("add16M_out", lambda L, x, y, z: L.add(x, y, out=z)))
+    out.append(binary_out("mul16M_out", lambda L, x, y, z: L.mul(x, y, out=z)))
     out.append(binary("mul16M", lambda x, y: x * y))
     out.append(unary("exp16M", lambda L, x: L.exp(x), 8.0 * N))
+    def unary_out(name, f):
+        def mk(lib):
+            x, z = torch.randn(N), torch.empty(N)
+            if lib is ctorch:
+                x, z = ctorch.tensor(x.numpy()), ctorch.tensor(z.numpy())
+            return lambda: f(lib, x, z)
+        return (name, mk, 8.0 * N, "GB/s", 5)
+    out.append(unary_out("exp16M_out", lambda L, x, z: L.exp(x, out=z)))
+    out.append(unary_out("relu16M_inplace", lambda L, x, z: L.relu_(x)))
     out.append(unary("relu16M", lambda L, x: L.relu(x), 8.0 * N))
     out.append(unary("sigmoid16M", lambda L, x: L.sigmoid(x), 8.0 * N))
     out.append(unary("tanh16M", lambda L, x: L.tanh(x), 8.0 * N))

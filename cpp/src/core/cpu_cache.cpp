@@ -9,8 +9,11 @@
 // small (malloc) path updates them without taking the lock.
 #include "ctorch/core/cpu_cache.h"
 
+#include <pthread.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -36,6 +39,7 @@ size_t env_size(const char* name, size_t dflt) {
   return end == v ? dflt : size_t(x);
 }
 
+// Two atomic updates per small allocation and per free: this runs for every tensor.
 std::atomic<int64_t> g_allocated{0}, g_peak{0}, g_num_allocs{0}, g_num_frees{0};
 
 inline void note_alloc(size_t n) {
@@ -50,22 +54,35 @@ inline void note_free(size_t n) {
   g_num_frees.fetch_add(1, std::memory_order_relaxed);
 }
 
+// Default cap: 2 GiB, or an eighth of physical memory on small machines.
+size_t default_cap() {
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  size_t cap = size_t(2) << 30;
+  if (pages > 0 && page > 0) cap = std::min(cap, size_t(pages) * size_t(page) / 8);
+  return cap;
+}
+
 // Leaked on purpose: storages may die during static destruction at exit.
 struct Cache {
   std::mutex mu;
   std::map<size_t, std::vector<void*>> free_lists;  // bucket size -> free blocks
   size_t cached = 0;      // bytes in free_lists
   size_t live_large = 0;  // bucket bytes of blocks handed out
+  size_t live_large_requested = 0;  // requested bytes of those (to tell small from large)
   int64_t num_large = 0, hits = 0, os_allocs = 0, os_frees = 0;
-  size_t max_cached = env_size("CTORCH_CPU_CACHE_MAX_BYTES", size_t(2) << 30);
+  size_t max_cached = env_size("CTORCH_CPU_CACHE_MAX_BYTES", default_cap());
   std::atomic<size_t> threshold{env_size("CTORCH_CPU_CACHE_THRESHOLD", size_t(1) << 20)};
   std::atomic<bool> hugepages{env_size("CTORCH_CPU_HUGEPAGES", 1) != 0};
 };
 Cache& cache() {
-  static Cache* c = new Cache;
+  static Cache* c = [] {
+    auto* p = new Cache;
+    // fork() while another thread holds the lock would leave the child's copy locked forever.
+    pthread_atfork([] { cache().mu.lock(); }, [] { cache().mu.unlock(); }, [] { cache().mu.unlock(); });
+    return p;
+  }();
   return *c;
 }
-std::atomic<int64_t> g_small_live{0};
 
 void* os_map(size_t bytes) {
   // Over-map by one huge page, then trim to a 2 MiB-aligned range of exactly `bytes`.
@@ -123,6 +140,7 @@ void* allocate_large(size_t nbytes, size_t* block_bytes) {
       it->second.pop_back();
       c.cached -= b;
       c.live_large += b;
+      c.live_large_requested += nbytes;
       ++c.hits;
       note_alloc(nbytes);
       return p;
@@ -137,6 +155,7 @@ void* allocate_large(size_t nbytes, size_t* block_bytes) {
   std::lock_guard<std::mutex> g(c.mu);
   ++c.os_allocs;
   c.live_large += b;
+  c.live_large_requested += nbytes;
   note_alloc(nbytes);
   return p;
 }
@@ -146,6 +165,7 @@ void free_large(void* p, size_t b, size_t requested) {
   std::unique_lock<std::mutex> g(c.mu);
   note_free(requested);
   c.live_large -= b;
+  c.live_large_requested -= requested;
   if (c.cached + b <= c.max_cached) {
     c.free_lists[b].push_back(p);
     c.cached += b;
@@ -156,14 +176,8 @@ void free_large(void* p, size_t b, size_t requested) {
   munmap(p, b);
 }
 
-void note_small_alloc(size_t n) {
-  note_alloc(n);
-  g_small_live.fetch_add(int64_t(n), std::memory_order_relaxed);
-}
-void note_small_free(size_t n) {
-  note_free(n);
-  g_small_live.fetch_sub(int64_t(n), std::memory_order_relaxed);
-}
+void note_small_alloc(size_t n) { note_alloc(n); }
+void note_small_free(size_t n) { note_free(n); }
 
 MemoryStats memory_stats() {
   Cache& c = cache();
@@ -172,7 +186,8 @@ MemoryStats memory_stats() {
   s.allocated_bytes = g_allocated.load();
   s.peak_allocated_bytes = g_peak.load();
   s.cached_bytes = int64_t(c.cached);
-  s.reserved_bytes = g_small_live.load() + int64_t(c.live_large + c.cached);
+  const int64_t small_live = s.allocated_bytes - int64_t(c.live_large_requested);
+  s.reserved_bytes = small_live + int64_t(c.live_large + c.cached);
   s.num_allocs = g_num_allocs.load();
   s.num_frees = g_num_frees.load();
   s.num_large_allocs = c.num_large;

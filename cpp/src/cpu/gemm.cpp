@@ -29,6 +29,7 @@ template <class C>
 struct Micro {
   int mr, nr;
   MicroFn<C> fn, fn_pb;  // fn_pb prefetches B (A micro-panel in L1, B streamed from L2)
+  bool masked_edges;     // stores partial tiles itself (Tile::mv, nv)
   int64_t kc, mc, nc;  // cache blocks: B micro-panel (kc x nr) in L1, A block (mc x kc) in L2
   int order;
 };
@@ -63,12 +64,12 @@ Micro<C> pick_micro();
 template <>
 Micro<float> pick_micro<float>() {
   static const Micro<float> m = [] {
-    Micro<float> r{4, 8, &gemm::uk_base<float, 4, 4>, &gemm::uk_base<float, 4, 4>, 256, 256, 4096, 0};
+    Micro<float> r{4, 8, &gemm::uk_base<float, 4, 4>, &gemm::uk_base<float, 4, 4>, false, 256, 256, 4096, 0};
 #if defined(__x86_64__)
     if (isa_level() == 2)
-      r = {12, 32, &gemm::uk_avx512_f32<12, false>, &gemm::uk_avx512_f32<12, true>, 384, 4096, 512, 1};
+      r = {12, 32, &gemm::uk_avx512_f32<12, false>, &gemm::uk_avx512_f32<12, true>, true, 384, 4096, 512, 1};
     else if (isa_level() == 1)
-      r = {6, 16, &gemm::uk_avx2_f32<6>, &gemm::uk_avx2_f32<6>, 256, 144, 4096, 0};
+      r = {6, 16, &gemm::uk_avx2_f32<6>, &gemm::uk_avx2_f32<6>, false, 256, 144, 4096, 0};
 #endif
     r.order = int(env_or("CTORCH_GEMM_ORDER", r.order));
     r.kc = env_or("CTORCH_GEMM_KC", r.kc);
@@ -81,12 +82,12 @@ Micro<float> pick_micro<float>() {
 template <>
 Micro<double> pick_micro<double>() {
   static const Micro<double> m = [] {
-    Micro<double> r{4, 4, &gemm::uk_base<double, 2, 4>, &gemm::uk_base<double, 2, 4>, 256, 128, 2048, 0};
+    Micro<double> r{4, 4, &gemm::uk_base<double, 2, 4>, &gemm::uk_base<double, 2, 4>, false, 256, 128, 2048, 0};
 #if defined(__x86_64__)
     if (isa_level() == 2)
-      r = {12, 16, &gemm::uk_avx512_f64<12, false>, &gemm::uk_avx512_f64<12, true>, 256, 4096, 512, 1};
+      r = {12, 16, &gemm::uk_avx512_f64<12, false>, &gemm::uk_avx512_f64<12, true>, true, 256, 4096, 512, 1};
     else if (isa_level() == 1)
-      r = {6, 8, &gemm::uk_avx2_f64<6>, &gemm::uk_avx2_f64<6>, 256, 96, 2048, 0};
+      r = {6, 8, &gemm::uk_avx2_f64<6>, &gemm::uk_avx2_f64<6>, false, 256, 96, 2048, 0};
 #endif
     r.order = int(env_or("CTORCH_GEMM_ORDER", r.order));
     r.kc = env_or("CTORCH_GEMM_KC", r.kc);
@@ -148,8 +149,8 @@ void macro_kernel(const Micro<C>& uk, int64_t mi, int64_t ni, int64_t kc, const 
       const C* b = bp + jr * kc;
       T* cp = c + ir * rs + jr * cs;
       if constexpr (std::is_same<T, C>::value) {
-        if (m_ == mr && nj == nr && cs == 1) {
-          fn(kc, a, b, Tile<C>{cp, rs, alpha, beta, mode});
+        if (cs == 1 && ((m_ == mr && nj == nr) || uk.masked_edges)) {
+          fn(kc, a, b, Tile<C>{cp, rs, alpha, beta, mode, int(m_), int(nj)});
           continue;
         }
       }
@@ -179,7 +180,9 @@ void gemm_packed(const GemmDesc& g) {
   const int64_t KC = round_up(ceil_div(K, kb), 4);
   int64_t mb = ceil_div(M, uk.mc);
   int64_t nb = ceil_div(N, uk.nc);
-  const int64_t nthreads = in_parallel_region() ? 1 : get_num_threads();
+  // Threads only pay off from about a megaflop per thread (fork/join costs a few microseconds).
+  const bool small = double(g.batch) * double(M) * double(N) * double(K) < 5e5;
+  const int64_t nthreads = (small || in_parallel_region()) ? 1 : get_num_threads();
   while (g.batch * mb * nb < nthreads && ceil_div(N, nb * 2) >= 4 * nr) nb *= 2;
   while (g.batch * mb * nb < nthreads && ceil_div(M, mb * 2) >= 2 * mr) mb *= 2;
   const int64_t mc = round_up(ceil_div(M, mb), mr);
@@ -195,7 +198,7 @@ void gemm_packed(const GemmDesc& g) {
   const int first_mode = beta == C(0) ? 1 : 2;
   constexpr bool direct = std::is_same<T, C>::value;  // else accumulate in a C workspace
 
-  parallel_for(0, jobs, 1, [&](int64_t j0, int64_t j1) {
+  parallel_for(0, jobs, small ? jobs : 1, [&](int64_t j0, int64_t j1) {
     static thread_local Buffers<C> buf;
     C* pa = buf.a.get(mc * KC);
     C* pb = buf.b.get(KC * nc);
@@ -290,6 +293,27 @@ void gemv(const GemmDesc& g, const T* A, int64_t ars, int64_t acs, int64_t abs_,
     const T* xb = x + b * xbs;
     T* yb = y + b * ybs;
     if (acs == 1 || ars != 1) {  // dot form: rows of A are contiguous (or nothing is)
+#if defined(__x86_64__)
+      if constexpr (std::is_same<T, C>::value && (std::is_same<T, float>::value || std::is_same<T, double>::value)) {
+        if (acs == 1 && xs == 1 && isa_level() == 2) {
+          auto dot = [](const T* a, int64_t lda, const T* x, int64_t k, T* out, bool four) {
+            if constexpr (std::is_same<T, float>::value) four ? gemm::dot_avx512_f32<4>(a, lda, x, k, out)
+                                                              : gemm::dot_avx512_f32<1>(a, lda, x, k, out);
+            else four ? gemm::dot_avx512_f64<4>(a, lda, x, k, out) : gemm::dot_avx512_f64<1>(a, lda, x, k, out);
+          };
+          const int64_t grain = std::max<int64_t>(4, kGrainSize / std::max<int64_t>(K, 1));
+          parallel_for(0, ceil_div(m, 4), std::max<int64_t>(1, grain / 4), [&](int64_t q0, int64_t q1) {
+            for (int64_t i = q0 * 4; i < std::min(m, q1 * 4);) {
+              T r[4];
+              const bool four = i + 4 <= m;
+              dot(Ab + i * ars, ars, xb, K, r, four);
+              for (int q = 0; q < (four ? 4 : 1); ++q, ++i) yb[i * ys] = put(r[q], yb[i * ys]);
+            }
+          });
+          continue;
+        }
+      }
+#endif
       parallel_for(0, m, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(K, 1)), [&](int64_t i0, int64_t i1) {
         for (int64_t i = i0; i < i1; ++i) {
           const T* r = Ab + i * ars;
@@ -368,7 +392,7 @@ void gemm_floating(const GemmDesc& g) {
     return gemv<T, C>(g, A, g.a_rs, g.a_cs, g.a_bs, B, g.b_rs, g.b_bs, Cm, g.c_rs, g.c_bs, g.M);
   if (g.M == 1)  // C[0,:] = B^T @ A[0,:]
     return gemv<T, C>(g, B, g.b_cs, g.b_rs, g.b_bs, A, g.a_cs, g.a_bs, Cm, g.c_cs, g.c_bs, g.N);
-  if (g.K == 0 || g.M * g.N * g.K <= 48 * 48 * 48) return gemm_rows<T, C>(g);
+  if (g.K == 0 || g.M * g.N * g.K <= 16 * 16 * 16) return gemm_rows<T, C>(g);
   gemm_packed<T, C>(g);
 }
 

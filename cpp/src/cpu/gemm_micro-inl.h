@@ -19,13 +19,15 @@ namespace gemm {
 // registers: NR/VL vectors per row, one broadcast of A per row and k step. The finished tile is
 // combined into C (row stride ldc, unit column stride) as selected by `mode`:
 //   0: c += alpha*acc   1: c = alpha*acc   2: c = beta*c + alpha*acc
-// Edge tiles go to a scratch tile (mode 1, ldc = NR) that the caller copies out.
+// Edge tiles: the AVX-512 kernels store only the valid part (Tile::mv, nv) with masked stores;
+// the others write a scratch tile (mode 1, ldc = NR) that the caller copies out.
 template <class C>
 struct Tile {
   C* c;
   int64_t ldc;
   C alpha, beta;
   int mode;
+  int mv = 1 << 30, nv = 1 << 30;  // valid rows / columns (AVX-512 kernels store edge tiles masked)
 };
 
 template <class C>
@@ -37,7 +39,7 @@ constexpr int kPrefetchB = 1024;
 
 #if defined(__x86_64__)
 // ---- AVX-512: float32 MR x 32 and float64 MR x 16 (two zmm per row) ----
-#define CT_AVX512_KERNEL(NAME, C, VT, SUF, VL)                                                          \
+#define CT_AVX512_KERNEL(NAME, C, VT, SUF, VL, MASKT)                                                          \
   template <int MR, bool PFB, int U = 4>                                                                \
   __attribute__((target("avx512f,avx2,fma"))) void NAME(int64_t kc, const C* a, const C* b,             \
                                                         const Tile<C>& t) {                             \
@@ -45,6 +47,7 @@ constexpr int kPrefetchB = 1024;
     C* const c = t.c;                                                                                   \
     const int64_t ldc = t.ldc;                                                                          \
     _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) {                                             \
+      if (i >= t.mv) break;                                                                             \
       _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);                            \
       _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + NR - 1), _MM_HINT_T0);                   \
     }                                                                                                   \
@@ -81,24 +84,60 @@ constexpr int kPrefetchB = 1024;
       b += NR;                                                                                          \
     }                                                                                                   \
     const VT al = _mm512_set1_##SUF(t.alpha), be = _mm512_set1_##SUF(t.beta);                          \
-    const int mode = t.mode;                                                                            \
+    const int mode = t.mode, mv = t.mv, nv = t.nv;                                                      \
+    const MASKT k0 = MASKT(nv >= VL ? ~0u : (1u << nv) - 1);                                            \
+    const MASKT k1 = MASKT(nv >= 2 * VL ? ~0u : nv <= VL ? 0u : (1u << (nv - VL)) - 1);                 \
     _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) {                                             \
+      if (i >= mv) break;                                                                               \
       C* p = c + i * ldc;                                                                               \
       VT r0 = _mm512_mul_##SUF(al, c0[i]), r1 = _mm512_mul_##SUF(al, c1[i]);                            \
       if (mode == 0) {                                                                                  \
-        r0 = _mm512_add_##SUF(r0, _mm512_loadu_##SUF(p));                                               \
-        r1 = _mm512_add_##SUF(r1, _mm512_loadu_##SUF(p + VL));                                          \
+        r0 = _mm512_add_##SUF(r0, _mm512_maskz_loadu_##SUF(k0, p));                                     \
+        r1 = _mm512_add_##SUF(r1, _mm512_maskz_loadu_##SUF(k1, p + VL));                                \
       } else if (mode == 2) {                                                                           \
-        r0 = _mm512_fmadd_##SUF(be, _mm512_loadu_##SUF(p), r0);                                         \
-        r1 = _mm512_fmadd_##SUF(be, _mm512_loadu_##SUF(p + VL), r1);                                    \
+        r0 = _mm512_fmadd_##SUF(be, _mm512_maskz_loadu_##SUF(k0, p), r0);                               \
+        r1 = _mm512_fmadd_##SUF(be, _mm512_maskz_loadu_##SUF(k1, p + VL), r1);                          \
       }                                                                                                 \
-      _mm512_storeu_##SUF(p, r0);                                                                       \
-      _mm512_storeu_##SUF(p + VL, r1);                                                                  \
+      _mm512_mask_storeu_##SUF(p, k0, r0);                                                              \
+      _mm512_mask_storeu_##SUF(p + VL, k1, r1);                                                         \
     }                                                                                                   \
   }
-CT_AVX512_KERNEL(uk_avx512_f32, float, __m512, ps, 16)
-CT_AVX512_KERNEL(uk_avx512_f64, double, __m512d, pd, 8)
+CT_AVX512_KERNEL(uk_avx512_f32, float, __m512, ps, 16, __mmask16)
+CT_AVX512_KERNEL(uk_avx512_f64, double, __m512d, pd, 8, __mmask8)
 #undef CT_AVX512_KERNEL
+
+// ---- AVX-512 dot products for matrix-vector: out[r] = sum_k a[r*lda + k] * x[k], r < R ----
+#define CT_AVX512_DOT(NAME, C, VT, SUF, VL, MASKT)                                                      \
+  template <int R>                                                                                      \
+  __attribute__((target("avx512f,avx2,fma"))) void NAME(const C* a, int64_t lda, const C* x, int64_t K, \
+                                                        C* out) {                                       \
+    VT acc[R][2];                                                                                       \
+    _Pragma("GCC unroll 4") for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_##SUF(); \
+    int64_t k = 0;                                                                                      \
+    for (; k + 2 * VL <= K; k += 2 * VL) {                                                              \
+      const VT x0 = _mm512_loadu_##SUF(x + k), x1 = _mm512_loadu_##SUF(x + k + VL);                     \
+      _Pragma("GCC unroll 4") for (int r = 0; r < R; ++r) {                                             \
+        acc[r][0] = _mm512_fmadd_##SUF(_mm512_loadu_##SUF(a + r * lda + k), x0, acc[r][0]);             \
+        acc[r][1] = _mm512_fmadd_##SUF(_mm512_loadu_##SUF(a + r * lda + k + VL), x1, acc[r][1]);        \
+      }                                                                                                 \
+    }                                                                                                   \
+    for (; k < K; k += VL) {                                                                            \
+      const MASKT m = MASKT(K - k >= VL ? ~0u : (1u << (K - k)) - 1);                                   \
+      const VT x0 = _mm512_maskz_loadu_##SUF(m, x + k);                                                 \
+      _Pragma("GCC unroll 4") for (int r = 0; r < R; ++r)                                               \
+        acc[r][0] = _mm512_fmadd_##SUF(_mm512_maskz_loadu_##SUF(m, a + r * lda + k), x0, acc[r][0]);    \
+    }                                                                                                   \
+    _Pragma("GCC unroll 4") for (int r = 0; r < R; ++r) {                                               \
+      C l[VL];                                                                                          \
+      _mm512_storeu_##SUF(l, _mm512_add_##SUF(acc[r][0], acc[r][1]));                                   \
+      for (int st = 1; st < VL; st *= 2)                                                                \
+        for (int q = 0; q + st < VL; q += 2 * st) l[q] += l[q + st];                                    \
+      out[r] = l[0];                                                                                    \
+    }                                                                                                   \
+  }
+CT_AVX512_DOT(dot_avx512_f32, float, __m512, ps, 16, __mmask16)
+CT_AVX512_DOT(dot_avx512_f64, double, __m512d, pd, 8, __mmask8)
+#undef CT_AVX512_DOT
 
 // ---- AVX2+FMA: float32 6 x 16 and float64 6 x 8 (two ymm per row) ----
 #define CT_AVX2_KERNEL(NAME, C, VT, SUF, VL)                                                            \
@@ -187,7 +226,7 @@ void pack_rows(const T* src, int64_t ks, int64_t kc, int64_t n, C* dst) {
   for (int64_t k = 0; k < kc; ++k) {
     const T* s = src + k * ks;
     C* d = dst + k * W;
-    if (k + 4 < kc)  // the source rows are far apart: fetch a few rows ahead
+    if (k + 4 < kc && n * kc >= 16384)  // big blocks: source rows are far apart, fetch ahead
       for (int64_t j = 0; j < n; j += 64 / int64_t(sizeof(T)))
         _mm_prefetch(reinterpret_cast<const char*>(s + 4 * ks + j), _MM_HINT_T0);
     for (int64_t p = 0; p < full; ++p, s += W, d += kc * W) {
@@ -198,9 +237,14 @@ void pack_rows(const T* src, int64_t ks, int64_t kc, int64_t n, C* dst) {
       }
     }
     if (rem) {
-      int j = 0;
-      for (; j < rem; ++j) d[j] = to_c<T, C>(s[j]);
-      for (; j < W; ++j) d[j] = C(0);
+      if constexpr (std::is_same<T, C>::value) {
+        std::memcpy(d, s, sizeof(C) * size_t(rem));
+        std::memset(static_cast<void*>(d + rem), 0, sizeof(C) * size_t(W - rem));
+      } else {
+        int j = 0;
+        for (; j < rem; ++j) d[j] = to_c<T, C>(s[j]);
+        for (; j < W; ++j) d[j] = C(0);
+      }
     }
   }
 }

@@ -1,12 +1,14 @@
 #pragma once
 // Shared helpers of the pointwise kernel TUs: dispatch over a functor's TypeSet and the
 // generic unary/binary kernels. Only pointwise_*.cpp include this.
+#include <algorithm>
 #include <ostream>
 #include <type_traits>
 
 #include "ctorch/dispatch/registry.h"
 #include "ctorch/ops/functors.h"
 #include "loops-inl.h"
+#include "vec_math.h"
 
 namespace ctorch {
 namespace cpu {
@@ -71,8 +73,39 @@ void dispatch_set(ScalarType dt, const Name& op, const F& f) {
 template <class R, class T>
 using out_t = std::conditional_t<std::is_same<R, bool>::value, bool, T>;
 
+// float32 rows of these functors use the vectorised array functions of vec_math.h.
+template <template <class> class F> struct VmathOf { static constexpr int value = -1; };
+#define CT_VMATH_OF(F, fn) \
+  template <> struct VmathOf<func::F> { static constexpr int value = int(vmath::Fn::fn); };
+CT_VMATH_OF(Exp, exp)
+CT_VMATH_OF(Log, log)
+CT_VMATH_OF(Sin, sin)
+CT_VMATH_OF(Cos, cos)
+CT_VMATH_OF(Tanh, tanh)
+CT_VMATH_OF(Sigmoid, sigmoid)
+#undef CT_VMATH_OF
+
+// Strided rows go through a contiguous buffer so every layout gets the same results.
+inline void vmath_kernel(TensorIter& it, vmath::ArrayFn fn) {
+  it.for_each([fn](char** p, const int64_t* st, int64_t n) {
+    if (st[0] == 4 && st[1] == 4) return fn(reinterpret_cast<const float*>(p[1]), reinterpret_cast<float*>(p[0]), n);
+    constexpr int64_t kChunk = 256;
+    float buf[kChunk];
+    for (int64_t i0 = 0; i0 < n; i0 += kChunk) {
+      const int64_t m = std::min(kChunk, n - i0);
+      for (int64_t i = 0; i < m; ++i) buf[i] = *reinterpret_cast<const float*>(p[1] + (i0 + i) * st[1]);
+      fn(buf, buf, m);
+      for (int64_t i = 0; i < m; ++i) *reinterpret_cast<float*>(p[0] + (i0 + i) * st[0]) = buf[i];
+    }
+  }, 8192);
+}
+
 template <template <class> class F, class Name>
 void unary_kernel(TensorIter& it, const Name& op) {
+  if constexpr (VmathOf<F>::value >= 0) {
+    if (it.dtype(0) == kFloat32 && it.dtype(1) == kFloat32)
+      return vmath_kernel(it, vmath::get(vmath::Fn(VmathOf<F>::value)));
+  }
   dispatch_set<func::TypeSetOf<F>::value>(it.dtype(1), op, [&](auto tag) {
     using T = decltype(tag);
     using C = compute_t<T>;

@@ -61,8 +61,18 @@ typename Op::acc_t row_leaf(const Op& op, const T* p, int64_t s, int64_t n, int6
   return l[0];
 }
 
+// An Op may provide `static constexpr bool kFastRow = true` and `acc_t fast_row(const T*, n)`
+// for unit-stride rows (float sums: vectorised per ISA in reduce_vec.cpp).
+template <class Op, class = void>
+struct HasFastRow : std::false_type {};
+template <class Op>
+struct HasFastRow<Op, std::enable_if_t<Op::kFastRow>> : std::true_type {};
+
 template <class T, class Op>
 typename Op::acc_t row_reduce(const Op& op, const T* p, int64_t s, int64_t n, int64_t i0) {
+  if constexpr (HasFastRow<Op>::value) {
+    if (s == 1) return op.fast_row(p, n);
+  }
   if (n <= kLeaf) return row_leaf(op, p, s, n, i0);
   int64_t h = (n / 2 + kLanes - 1) / kLanes * kLanes;  // lane-aligned halves
   auto a = row_reduce(op, p, s, h, i0);

@@ -2,6 +2,7 @@
 // norm, all/any, logsumexp. Layout and threading live in reduce-inl.h.
 #include "ctorch/dispatch/registry.h"
 #include "reduce-inl.h"
+#include "reduce_vec.h"
 
 namespace ctorch {
 namespace cpu {
@@ -36,6 +37,12 @@ struct SumOp {
   }
   void step(acc_t& a, compute_t<T> v, int64_t) const { a = combine(a, acc_t(v)); }
   void merge(acc_t& a, const acc_t& b) const { a = combine(a, b); }
+  static constexpr bool kFastRow = !Prod && (std::is_same<T, float>::value || std::is_same<T, double>::value);
+  acc_t fast_row(const T* p, int64_t n) const {
+    if constexpr (std::is_same<T, float>::value) return vred::sum_f32(p, n);
+    else if constexpr (std::is_same<T, double>::value) return vred::sum_f64(p, n);
+    else return acc_t(0);
+  }
   void write(int64_t o, acc_t a) const {
     if constexpr (std::is_floating_point<acc_t>::value) {
       if (scale != 1) a = acc_t(a * acc_t(scale));

@@ -3,31 +3,40 @@
 //   CT_VW            lanes per vector (16 / 8 / 4)
 //   CT_VFMA(a,b,c)   a*b + c with one rounding where the ISA has FMA
 //   CT_VSTREAM(p,v)  non-temporal store of a vector to a 16/32/64-byte aligned p
+//   CT_VANY(m)       whether any lane of an int mask vector is set
+//   CT_VLO, CT_VHI, CT_VALL  lane index lists (low half, high half, all) for shuffles
 // Written with GCC vector extensions so one source serves every width. Accuracy (measured
 // against float64 over all float32 inputs of the tested ranges): about 1-2 ulp; special values
 // (NaN, +-inf, +-0, denormals, overflow) follow the C library.
 
+#ifndef CT_PF_DIST
+#define CT_PF_DIST 2048
+#endif
+#ifndef CT_VINL
+#define CT_VINL static inline __attribute__((always_inline))
+#endif
+
 typedef float vf __attribute__((vector_size(CT_VW * 4)));
 typedef int32_t vi __attribute__((vector_size(CT_VW * 4)));
-typedef double vd __attribute__((vector_size(CT_VW * 4)));      // half the lanes
-typedef float vfh __attribute__((vector_size(CT_VW * 2)));     // half a vf
+typedef double vd __attribute__((vector_size(CT_VW * 4)));  // half the lanes
+typedef float vfh __attribute__((vector_size(CT_VW * 2)));  // half a vf
 typedef int32_t vih __attribute__((vector_size(CT_VW * 2)));
 
-static inline vf splat(float x) { return vf{} + x; }
-static inline vi splati(int32_t x) { return vi{} + x; }
-static inline vf vabs(vf x) { return (vf)((vi)x & 0x7fffffff); }
-static inline vf vload(const float* p) {
+CT_VINL vf splat(float x) { return x - vf{}; }  // not vf{} + x: that turns -0 into +0
+CT_VINL vi splati(int32_t x) { return vi{} + x; }
+CT_VINL vf vabs(vf x) { return (vf)((vi)x & 0x7fffffff); }
+CT_VINL vf vload(const float* p) {
   vf v;
   std::memcpy(&v, p, sizeof(v));
   return v;
 }
-static inline void vstore(float* p, vf v) { std::memcpy(p, &v, sizeof(v)); }
+CT_VINL void vstore(float* p, vf v) { std::memcpy(p, &v, sizeof(v)); }
 // Round to nearest even for |x| < 2^22 (the add/sub pair must not be reassociated: no fast-math).
-static inline vf vrint(vf x) { return (x + 12582912.f) - 12582912.f; }
+CT_VINL vf vrint(vf x) { return (x + 12582912.f) - 12582912.f; }
 
 // e^x. x = n*ln2 + r, |r| <= ln2/2; e^r by a degree-6 polynomial (Cephes coefficients); 2^n
 // applied in two halves so results in the denormal range round once.
-static inline vf v_exp(vf x) {
+CT_VINL vf v_exp(vf x) {
   const vf xc = x > 88.8f ? splat(88.8f) : (x < -104.f ? splat(-104.f) : x);  // NaN stays NaN
   const vf n = vrint(xc * 1.44269504088896341f);
   vf r = CT_VFMA(n, splat(-0.693359375f), xc);
@@ -48,7 +57,7 @@ static inline vf v_exp(vf x) {
 }
 
 // ln x = e*ln2 + ln(m), m in [sqrt(1/2), sqrt(2)); ln(1+f) = f - f^2/2 + f^3 P(f) (Cephes).
-static inline vf v_log(vf x) {
+CT_VINL vf v_log(vf x) {
   const auto denorm = x < 1.17549435e-38f;
   const vf xs = denorm ? x * 8388608.f : x;
   const vi bits = (vi)xs;
@@ -78,18 +87,18 @@ static inline vf v_log(vf x) {
   return ((x < 0.f) | (x != x)) ? splat(__builtin_nanf("")) : y;
 }
 
-static inline vf with_sign_of(vf mag, vf s) { return (vf)((vi)mag | ((vi)s & (int32_t)0x80000000)); }
+CT_VINL vf with_sign_of(vf mag, vf s) { return (vf)((vi)mag | ((vi)s & (int32_t)0x80000000)); }
 
 // sin/cos on [-pi/4, pi/4] (Cephes sinf/cosf polynomials). Odd functions are evaluated on |r|
 // and signed afterwards, which also keeps sin(-0) == -0.
-static inline vf v_sin_poly(vf r, vf z) {
+CT_VINL vf v_sin_poly(vf r, vf z) {
   vf p = splat(-1.9515295891e-4f);
   p = CT_VFMA(p, z, splat(8.3321608736e-3f));
   p = CT_VFMA(p, z, splat(-1.6666654611e-1f));
   const vf ar = vabs(r);
   return with_sign_of(CT_VFMA(p * z, ar, ar), r);
 }
-static inline vf v_cos_poly(vf z) {
+CT_VINL vf v_cos_poly(vf z) {
   vf p = splat(2.443315711809948e-5f);
   p = CT_VFMA(p, z, splat(-1.388731625493765e-3f));
   p = CT_VFMA(p, z, splat(4.166664568298827e-2f));
@@ -98,30 +107,24 @@ static inline vf v_cos_poly(vf z) {
 
 // Quadrant reduction x = j*pi/2 + r in double (exact enough for |x| < 2^20: no cancellation
 // trouble near multiples of pi/2). Lanes beyond that (and inf/NaN) are redone with libm.
-static inline void v_reduce_half(vfh xh, vfh* r, vih* j) {
-  typedef double vdh __attribute__((vector_size(CT_VW * 4)));
-  const vdh xd = __builtin_convertvector(xh, vdh);
-  const vdh jd = (xd * 0.636619772367581343 + 6755399441055744.0) - 6755399441055744.0;
-  vdh rd = xd - jd * 1.5707963267341256;  // pi/2 high part: 33 bits, jd*hi is exact
-  rd = rd - jd * 6.077100506506192e-11;
-  *r = __builtin_convertvector(rd, vfh);
-  *j = __builtin_convertvector(jd, vih);
+CT_VINL vd v_reduce_half(vd xd, vd* r) {
+  const vd jd = (xd * 0.636619772367581343 + 6755399441055744.0) - 6755399441055744.0;
+  vd rd = xd - jd * 1.5707963267341256;  // pi/2 high part: 33 bits, jd*hi is exact
+  *r = rd - jd * 6.077100506506192e-11;
+  return jd;
 }
-static inline void v_reduce(vf x, vf* r, vi* j) {
-  vfh x0, x1, r0, r1;
-  vih j0, j1;
-  std::memcpy(&x0, &x, sizeof(x0));
-  std::memcpy(&x1, reinterpret_cast<const char*>(&x) + sizeof(x0), sizeof(x1));
-  v_reduce_half(x0, &r0, &j0);
-  v_reduce_half(x1, &r1, &j1);
-  std::memcpy(r, &r0, sizeof(r0));
-  std::memcpy(reinterpret_cast<char*>(r) + sizeof(r0), &r1, sizeof(r1));
-  std::memcpy(j, &j0, sizeof(j0));
-  std::memcpy(reinterpret_cast<char*>(j) + sizeof(j0), &j1, sizeof(j1));
+CT_VINL void v_reduce(vf x, vf* r, vi* j) {
+  vd r0, r1;
+  const vd j0 = v_reduce_half(__builtin_convertvector(__builtin_shufflevector(x, x, CT_VLO), vd), &r0);
+  const vd j1 = v_reduce_half(__builtin_convertvector(__builtin_shufflevector(x, x, CT_VHI), vd), &r1);
+  const vfh rf0 = __builtin_convertvector(r0, vfh), rf1 = __builtin_convertvector(r1, vfh);
+  const vih ji0 = __builtin_convertvector(j0, vih), ji1 = __builtin_convertvector(j1, vih);
+  *r = __builtin_shufflevector(rf0, rf1, CT_VALL);
+  *j = __builtin_shufflevector(ji0, ji1, CT_VALL);
 }
 // cos(x) = sin(x + pi/2): quadrant + 1.
 template <bool Cos>
-static inline vf v_sincos(vf x) {
+CT_VINL vf v_sincos(vf x) {
   vf r;
   vi j;
   v_reduce(x, &r, &j);
@@ -132,16 +135,12 @@ static inline vf v_sincos(vf x) {
   y = (vf)((vi)y ^ ((j & 2) << 30));
   return y;
 }
-static inline bool v_sincos_in_range(vf x) {
-  const vi big = (vabs(x) >= 1048576.f) | (x != x);  // also inf
-  vi acc = big;
-  for (int i = 0; i < CT_VW; ++i)
-    if (acc[i]) return false;
-  return true;
+CT_VINL bool v_sincos_in_range(vf x) {
+  return !CT_VANY((vabs(x) >= 1048576.f) | (x != x));  // also inf
 }
 
 // tanh: odd polynomial below 0.625 (Cephes), 1 - 2/(e^{2|x|} + 1) above, +-1 beyond 9.
-static inline vf v_tanh(vf x) {
+CT_VINL vf v_tanh(vf x) {
   const vf ax = vabs(x), z = x * x;
   vf p = splat(-5.70498872745e-3f);
   p = CT_VFMA(p, z, splat(2.06390887954e-2f));
@@ -154,20 +153,27 @@ static inline vf v_tanh(vf x) {
   return with_sign_of(ax < 0.625f ? small : big, x);
 }
 
-static inline vf v_sigmoid(vf x) { return 1.f / (1.f + v_exp(-x)); }
+CT_VINL vf v_sigmoid(vf x) { return 1.f / (1.f + v_exp(-x)); }
 
 // ---- array drivers ----
-template <class VF, class SF>
-static inline void v_apply(const float* x, float* y, int64_t n, VF vfn, SF sfn) {
+template <class VF>
+CT_VINL void v_apply(const float* x, float* y, int64_t n, VF vfn) {
   int64_t i = 0;
-  // Large outputs: align y and stream it (see kStreamBytes).
-  if (n * 4 >= kStreamBytes) {
-    for (; i < n && (reinterpret_cast<uintptr_t>(y + i) % (CT_VW * 4)) != 0; ++i) y[i] = sfn(x[i]);
-    for (; i + CT_VW <= n; i += CT_VW) CT_VSTREAM(y + i, vfn(vload(x + i)));
-    for (; i < n; ++i) y[i] = sfn(x[i]);
+  // Huge outputs: align y and stream it (see use_stream). Odd elements go through a splatted
+  // vector, so every element sees the same formula.
+  if (x != y && use_stream(n * 4)) {
+    for (; i < n && (reinterpret_cast<uintptr_t>(y + i) % (CT_VW * 4)) != 0; ++i) y[i] = vfn(splat(x[i]))[0];
+    for (; i + CT_VW <= n; i += CT_VW) {
+      _mm_prefetch(reinterpret_cast<const char*>(x + i) + CT_PF_DIST, _MM_HINT_T0);
+      CT_VSTREAM(y + i, vfn(vload(x + i)));
+    }
+    for (; i < n; ++i) y[i] = vfn(splat(x[i]))[0];
     return;
   }
-  for (; i + CT_VW <= n; i += CT_VW) vstore(y + i, vfn(vload(x + i)));
+  for (; i + CT_VW <= n; i += CT_VW) {
+    _mm_prefetch(reinterpret_cast<const char*>(x + i) + CT_PF_DIST, _MM_HINT_T0);
+    vstore(y + i, vfn(vload(x + i)));
+  }
   if (i < n) {  // tail through a padded vector, so every element sees the same formula
     float buf[CT_VW] = {};
     std::memcpy(buf, x + i, sizeof(float) * size_t(n - i));
@@ -176,23 +182,22 @@ static inline void v_apply(const float* x, float* y, int64_t n, VF vfn, SF sfn) 
   }
 }
 
-static void exp_f32(const float* x, float* y, int64_t n) { v_apply(x, y, n, v_exp, [](float v) { return v_exp(splat(v))[0]; }); }
-static void log_f32(const float* x, float* y, int64_t n) { v_apply(x, y, n, v_log, [](float v) { return v_log(splat(v))[0]; }); }
-static void tanh_f32(const float* x, float* y, int64_t n) { v_apply(x, y, n, v_tanh, [](float v) { return v_tanh(splat(v))[0]; }); }
-static void sigmoid_f32(const float* x, float* y, int64_t n) {
-  v_apply(x, y, n, v_sigmoid, [](float v) { return v_sigmoid(splat(v))[0]; });
-}
 template <bool Cos>
-static vf v_sincos_checked(vf v) {
+CT_VINL vf v_sincos_checked(vf v) {
   if (__builtin_expect(v_sincos_in_range(v), 1)) return v_sincos<Cos>(v);
   vf y = v_sincos<Cos>(v);
   for (int i = 0; i < CT_VW; ++i)
     if (!(std::fabs(v[i]) < 1048576.f)) y[i] = Cos ? std::cos(v[i]) : std::sin(v[i]);
   return y;
 }
-static void sin_f32(const float* x, float* y, int64_t n) {
-  v_apply(x, y, n, v_sincos_checked<false>, [](float v) { return v_sincos_checked<false>(splat(v))[0]; });
-}
-static void cos_f32(const float* x, float* y, int64_t n) {
-  v_apply(x, y, n, v_sincos_checked<true>, [](float v) { return v_sincos_checked<true>(splat(v))[0]; });
-}
+#define CT_VMATH_ARRAY(name, expr)                                                        \
+  static void name(const float* x, float* y, int64_t n) {                                 \
+    v_apply(x, y, n, [](vf v) __attribute__((always_inline)) { return expr; });           \
+  }
+CT_VMATH_ARRAY(exp_f32, v_exp(v))
+CT_VMATH_ARRAY(log_f32, v_log(v))
+CT_VMATH_ARRAY(tanh_f32, v_tanh(v))
+CT_VMATH_ARRAY(sigmoid_f32, v_sigmoid(v))
+CT_VMATH_ARRAY(sin_f32, v_sincos_checked<false>(v))
+CT_VMATH_ARRAY(cos_f32, v_sincos_checked<true>(v))
+#undef CT_VMATH_ARRAY

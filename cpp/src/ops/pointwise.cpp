@@ -121,7 +121,9 @@ void check_out_grad(const char* op, const Tensor& out, std::initializer_list<Ten
 template <class F>
 Tensor recorded(OpId op, const Tensor& out, const Tensor& a, const Tensor& b, bool inplace, const Scalar& alpha,
                 const F& compute) {
-  bool rec = !(out.defined() && !inplace) && autograd::should_record({a, b});
+  // should_record({a, b}) without copying the handles (this runs for every pointwise call)
+  bool rec = !(out.defined() && !inplace) && GradMode::is_enabled() &&
+             (autograd::requires_grad(a) || (b.defined() && autograd::requires_grad(b)));
   if (!inplace) check_out_grad(op_name(op), out, {a, b});
   Tensor old;
   if (rec && inplace) {
