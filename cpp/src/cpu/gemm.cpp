@@ -1,9 +1,9 @@
 // CPU GEMM (OpId::gemm): one strided batched kernel, see ops/gemm_kernel.h.
-// Floating types take a packed, cache-blocked path (BLIS loop order: jobs over (N block, M
-// blocks), k blocks, B micro-panels, A micro-panels) around a register-blocked micro-kernel
-// picked at run time (AVX-512, AVX2+FMA or baseline SSE2). float16/bfloat16 are packed as float
-// and accumulate in float. Matrix-vector shapes use a dot/axpy loop; small products and integers
-// a row loop without packing.
+// Floating types take a packed, cache-blocked path around a register-blocked micro-kernel
+// picked at run time (AVX-512 12x32 float / 12x16 double, AVX2+FMA 6x16 / 6x8, or baseline
+// SSE2). See Note [GEMM blocking]. float16/bfloat16 are packed as float and accumulate in float.
+// Matrix-vector shapes use dot (AVX-512) / axpy loops; tiny products and integers a row loop
+// without packing.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -25,20 +25,33 @@ namespace {
 using gemm::MicroFn;
 using gemm::Tile;
 
+// Note [GEMM blocking]
+// K is split into kc blocks; per k block an A block (mc x kc) and a B block (kc x nc) are packed
+// into micro-panels. Two loop orders around the micro-kernel:
+//  order 1 (AVX-512): for each A micro-panel (MR x kc, kept in L1) sweep the B micro-panels of
+//    the B block (kc x nc, kept in L2; the kernel prefetches B ahead). The A block may be large
+//    (L3): its panels are each loaded once per B block. Blocks: kc 384/256, nc 512, mc all of M.
+//  order 0 (AVX2, SSE2): for each B micro-panel (kc x NR, in L1) sweep the A micro-panels of the
+//    A block (mc x kc, in L2).
+// Sized for a 48 KB L1d and 2 MB L2 per core (Sapphire/Granite Rapids class: `lscpu`); they are
+// only performance knobs, any values give the same results.
 template <class C>
 struct Micro {
   int mr, nr;
-  MicroFn<C> fn, fn_pb;  // fn_pb prefetches B (A micro-panel in L1, B streamed from L2)
+  MicroFn<C> fn, fn_pb;  // fn_pb prefetches B (order 1)
   bool masked_edges;     // stores partial tiles itself (Tile::mv, nv)
-  int64_t kc, mc, nc;  // cache blocks: B micro-panel (kc x nr) in L1, A block (mc x kc) in L2
+  int64_t kc, mc, nc;
   int order;
 };
 
-// CTORCH_GEMM_ISA=base|avx2|avx512 caps the choice (tests run every path on one machine).
+// CTORCH_GEMM_ISA (else CTORCH_CPU_ISA) = base|avx2|avx512 caps the choice (tests run every path
+// on one machine).
 int isa_level() {
   static const int level = [] {
     int cap = 2;
-    if (const char* e = std::getenv("CTORCH_GEMM_ISA")) {
+    const char* e = std::getenv("CTORCH_GEMM_ISA");
+    if (!e) e = std::getenv("CTORCH_CPU_ISA");
+    if (e) {
       std::string s(e);
       cap = s == "base" ? 0 : s == "avx2" ? 1 : 2;
     }
@@ -52,48 +65,33 @@ int isa_level() {
   return level;
 }
 
-int64_t env_or(const char* name, int64_t v) {
-  const char* e = std::getenv(name);
-  return e ? std::atoll(e) : v;
-}
-
-// Block sizes target a 48 KB L1 and a 2 MB L2 per core (Sapphire Rapids class); they are only
-// performance knobs, any values are correct.
 template <class C>
 Micro<C> pick_micro();
 template <>
 Micro<float> pick_micro<float>() {
   static const Micro<float> m = [] {
-    Micro<float> r{4, 8, &gemm::uk_base<float, 4, 4>, &gemm::uk_base<float, 4, 4>, false, 256, 256, 4096, 0};
 #if defined(__x86_64__)
     if (isa_level() == 2)
-      r = {12, 32, &gemm::uk_avx512_f32<12, false>, &gemm::uk_avx512_f32<12, true>, true, 384, 4096, 512, 1};
-    else if (isa_level() == 1)
-      r = {6, 16, &gemm::uk_avx2_f32<6>, &gemm::uk_avx2_f32<6>, false, 256, 144, 4096, 0};
+      return Micro<float>{12, 32, &gemm::uk_avx512_f32<12, false>, &gemm::uk_avx512_f32<12, true>, true,
+                          384, 4096, 512, 1};
+    if (isa_level() == 1)
+      return Micro<float>{6, 16, &gemm::uk_avx2_f32<6>, &gemm::uk_avx2_f32<6>, false, 256, 144, 4096, 0};
 #endif
-    r.order = int(env_or("CTORCH_GEMM_ORDER", r.order));
-    r.kc = env_or("CTORCH_GEMM_KC", r.kc);
-    r.mc = env_or("CTORCH_GEMM_MC", r.mc);
-    r.nc = env_or("CTORCH_GEMM_NC", r.nc);
-    return r;
+    return Micro<float>{4, 8, &gemm::uk_base<float, 4, 4>, &gemm::uk_base<float, 4, 4>, false, 256, 256, 4096, 0};
   }();
   return m;
 }
 template <>
 Micro<double> pick_micro<double>() {
   static const Micro<double> m = [] {
-    Micro<double> r{4, 4, &gemm::uk_base<double, 2, 4>, &gemm::uk_base<double, 2, 4>, false, 256, 128, 2048, 0};
 #if defined(__x86_64__)
     if (isa_level() == 2)
-      r = {12, 16, &gemm::uk_avx512_f64<12, false>, &gemm::uk_avx512_f64<12, true>, true, 256, 4096, 512, 1};
-    else if (isa_level() == 1)
-      r = {6, 8, &gemm::uk_avx2_f64<6>, &gemm::uk_avx2_f64<6>, false, 256, 96, 2048, 0};
+      return Micro<double>{12, 16, &gemm::uk_avx512_f64<12, false>, &gemm::uk_avx512_f64<12, true>, true,
+                           256, 4096, 512, 1};
+    if (isa_level() == 1)
+      return Micro<double>{6, 8, &gemm::uk_avx2_f64<6>, &gemm::uk_avx2_f64<6>, false, 256, 96, 2048, 0};
 #endif
-    r.order = int(env_or("CTORCH_GEMM_ORDER", r.order));
-    r.kc = env_or("CTORCH_GEMM_KC", r.kc);
-    r.mc = env_or("CTORCH_GEMM_MC", r.mc);
-    r.nc = env_or("CTORCH_GEMM_NC", r.nc);
-    return r;
+    return Micro<double>{4, 4, &gemm::uk_base<double, 2, 4>, &gemm::uk_base<double, 2, 4>, false, 256, 128, 2048, 0};
   }();
   return m;
 }

@@ -2,8 +2,8 @@
 // GEMM micro-kernels (included by gemm.cpp only). See Note [GEMM micro-kernel].
 #include <immintrin.h>
 
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 
@@ -33,146 +33,147 @@ struct Tile {
 template <class C>
 using MicroFn = void (*)(int64_t kc, const C* a, const C* b, const Tile<C>& t);
 
-// Prefetch distance for the A micro-panel, which streams from L2 (B's micro-panel stays in L1).
-constexpr int kPrefetchA = 768;  // bytes
+// Prefetch distances (bytes) of the operand that streams from L2: A's micro-panel in loop order 0,
+// B's in loop order 1 (PFB kernels); see Note [GEMM blocking] in gemm.cpp.
+constexpr int kPrefetchA = 768;
 constexpr int kPrefetchB = 1024;
 
 #if defined(__x86_64__)
 // ---- AVX-512: float32 MR x 32 and float64 MR x 16 (two zmm per row) ----
-#define CT_AVX512_KERNEL(NAME, C, VT, SUF, VL, MASKT)                                                          \
-  template <int MR, bool PFB, int U = 4>                                                                \
-  __attribute__((target("avx512f,avx2,fma"))) void NAME(int64_t kc, const C* a, const C* b,             \
-                                                        const Tile<C>& t) {                             \
-    constexpr int NR = 2 * VL;                                                                          \
-    C* const c = t.c;                                                                                   \
-    const int64_t ldc = t.ldc;                                                                          \
-    _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) {                                             \
-      if (i >= t.mv) break;                                                                             \
-      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);                            \
-      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + NR - 1), _MM_HINT_T0);                   \
-    }                                                                                                   \
-    VT c0[MR], c1[MR];                                                                                  \
-    _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) c0[i] = c1[i] = _mm512_setzero_##SUF();       \
-    int64_t k = 0;                                                                                      \
-    for (; k + U <= kc; k += U) {                                                                       \
-      if (PFB) {                                                                                        \
-        _Pragma("GCC unroll 8") for (int p = 0; p < U * NR * int(sizeof(C)); p += 64)                   \
-          _mm_prefetch(reinterpret_cast<const char*>(b) + kPrefetchB + p, _MM_HINT_T0);                 \
-      } else {                                                                                          \
-        _Pragma("GCC unroll 4") for (int p = 0; p < U * MR * int(sizeof(C)); p += 64)                   \
-          _mm_prefetch(reinterpret_cast<const char*>(a) + kPrefetchA + p, _MM_HINT_T0);                 \
-      }                                                                                                 \
-      _Pragma("GCC unroll 4") for (int u = 0; u < U; ++u) {                                             \
-        const VT b0 = _mm512_load_##SUF(b + u * NR), b1 = _mm512_load_##SUF(b + u * NR + VL);           \
-        _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) {                                         \
-          const VT av = _mm512_set1_##SUF(a[u * MR + i]);                                               \
-          c0[i] = _mm512_fmadd_##SUF(av, b0, c0[i]);                                                    \
-          c1[i] = _mm512_fmadd_##SUF(av, b1, c1[i]);                                                    \
-        }                                                                                               \
-      }                                                                                                 \
-      a += U * MR;                                                                                      \
-      b += U * NR;                                                                                      \
-    }                                                                                                   \
-    for (; k < kc; ++k) {                                                                               \
-      const VT b0 = _mm512_load_##SUF(b), b1 = _mm512_load_##SUF(b + VL);                               \
-      _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) {                                           \
-        const VT av = _mm512_set1_##SUF(a[i]);                                                          \
-        c0[i] = _mm512_fmadd_##SUF(av, b0, c0[i]);                                                      \
-        c1[i] = _mm512_fmadd_##SUF(av, b1, c1[i]);                                                      \
-      }                                                                                                 \
-      a += MR;                                                                                          \
-      b += NR;                                                                                          \
-    }                                                                                                   \
-    const VT al = _mm512_set1_##SUF(t.alpha), be = _mm512_set1_##SUF(t.beta);                          \
-    const int mode = t.mode, mv = t.mv, nv = t.nv;                                                      \
-    const MASKT k0 = MASKT(nv >= VL ? ~0u : (1u << nv) - 1);                                            \
-    const MASKT k1 = MASKT(nv >= 2 * VL ? ~0u : nv <= VL ? 0u : (1u << (nv - VL)) - 1);                 \
-    _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) {                                             \
-      if (i >= mv) break;                                                                               \
-      C* p = c + i * ldc;                                                                               \
-      VT r0 = _mm512_mul_##SUF(al, c0[i]), r1 = _mm512_mul_##SUF(al, c1[i]);                            \
-      if (mode == 0) {                                                                                  \
-        r0 = _mm512_add_##SUF(r0, _mm512_maskz_loadu_##SUF(k0, p));                                     \
-        r1 = _mm512_add_##SUF(r1, _mm512_maskz_loadu_##SUF(k1, p + VL));                                \
-      } else if (mode == 2) {                                                                           \
-        r0 = _mm512_fmadd_##SUF(be, _mm512_maskz_loadu_##SUF(k0, p), r0);                               \
-        r1 = _mm512_fmadd_##SUF(be, _mm512_maskz_loadu_##SUF(k1, p + VL), r1);                          \
-      }                                                                                                 \
-      _mm512_mask_storeu_##SUF(p, k0, r0);                                                              \
-      _mm512_mask_storeu_##SUF(p + VL, k1, r1);                                                         \
-    }                                                                                                   \
+#define CT_AVX512_KERNEL(NAME, C, VT, SUF, VL, MASKT)                                                        \
+  template <int MR, bool PFB, int U = 4>                                                                     \
+  __attribute__((target("avx512f,avx2,fma"))) void NAME(int64_t kc, const C* a, const C* b,                  \
+                                                        const Tile<C>& t) {                                  \
+    constexpr int NR = 2 * VL;                                                                               \
+    C* const c = t.c;                                                                                        \
+    const int64_t ldc = t.ldc;                                                                               \
+    _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) {                                                  \
+      if (i >= t.mv) break;                                                                                  \
+      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);                                 \
+      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + NR - 1), _MM_HINT_T0);                        \
+    }                                                                                                        \
+    VT c0[MR], c1[MR];                                                                                       \
+    _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) c0[i] = c1[i] = _mm512_setzero_##SUF();            \
+    int64_t k = 0;                                                                                           \
+    for (; k + U <= kc; k += U) {                                                                            \
+      if (PFB) {                                                                                             \
+        _Pragma("GCC unroll 8") for (int p = 0; p < U * NR * int(sizeof(C)); p += 64)                        \
+          _mm_prefetch(reinterpret_cast<const char*>(b) + kPrefetchB + p, _MM_HINT_T0);                      \
+      } else {                                                                                               \
+        _Pragma("GCC unroll 4") for (int p = 0; p < U * MR * int(sizeof(C)); p += 64)                        \
+          _mm_prefetch(reinterpret_cast<const char*>(a) + kPrefetchA + p, _MM_HINT_T0);                      \
+      }                                                                                                      \
+      _Pragma("GCC unroll 4") for (int u = 0; u < U; ++u) {                                                  \
+        const VT b0 = _mm512_load_##SUF(b + u * NR), b1 = _mm512_load_##SUF(b + u * NR + VL);                \
+        _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) {                                              \
+          const VT av = _mm512_set1_##SUF(a[u * MR + i]);                                                    \
+          c0[i] = _mm512_fmadd_##SUF(av, b0, c0[i]);                                                         \
+          c1[i] = _mm512_fmadd_##SUF(av, b1, c1[i]);                                                         \
+        }                                                                                                    \
+      }                                                                                                      \
+      a += U * MR;                                                                                           \
+      b += U * NR;                                                                                           \
+    }                                                                                                        \
+    for (; k < kc; ++k) {                                                                                    \
+      const VT b0 = _mm512_load_##SUF(b), b1 = _mm512_load_##SUF(b + VL);                                    \
+      _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) {                                                \
+        const VT av = _mm512_set1_##SUF(a[i]);                                                               \
+        c0[i] = _mm512_fmadd_##SUF(av, b0, c0[i]);                                                           \
+        c1[i] = _mm512_fmadd_##SUF(av, b1, c1[i]);                                                           \
+      }                                                                                                      \
+      a += MR;                                                                                               \
+      b += NR;                                                                                               \
+    }                                                                                                        \
+    const VT al = _mm512_set1_##SUF(t.alpha), be = _mm512_set1_##SUF(t.beta);                                \
+    const int mode = t.mode, mv = t.mv, nv = t.nv;                                                           \
+    const MASKT k0 = MASKT(nv >= VL ? ~0u : (1u << nv) - 1);                                                 \
+    const MASKT k1 = MASKT(nv >= 2 * VL ? ~0u : nv <= VL ? 0u : (1u << (nv - VL)) - 1);                      \
+    _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) {                                                  \
+      if (i >= mv) break;                                                                                    \
+      C* p = c + i * ldc;                                                                                    \
+      VT r0 = _mm512_mul_##SUF(al, c0[i]), r1 = _mm512_mul_##SUF(al, c1[i]);                                 \
+      if (mode == 0) {                                                                                       \
+        r0 = _mm512_add_##SUF(r0, _mm512_maskz_loadu_##SUF(k0, p));                                          \
+        r1 = _mm512_add_##SUF(r1, _mm512_maskz_loadu_##SUF(k1, p + VL));                                     \
+      } else if (mode == 2) {                                                                                \
+        r0 = _mm512_fmadd_##SUF(be, _mm512_maskz_loadu_##SUF(k0, p), r0);                                    \
+        r1 = _mm512_fmadd_##SUF(be, _mm512_maskz_loadu_##SUF(k1, p + VL), r1);                               \
+      }                                                                                                      \
+      _mm512_mask_storeu_##SUF(p, k0, r0);                                                                   \
+      _mm512_mask_storeu_##SUF(p + VL, k1, r1);                                                              \
+    }                                                                                                        \
   }
 CT_AVX512_KERNEL(uk_avx512_f32, float, __m512, ps, 16, __mmask16)
 CT_AVX512_KERNEL(uk_avx512_f64, double, __m512d, pd, 8, __mmask8)
 #undef CT_AVX512_KERNEL
 
 // ---- AVX-512 dot products for matrix-vector: out[r] = sum_k a[r*lda + k] * x[k], r < R ----
-#define CT_AVX512_DOT(NAME, C, VT, SUF, VL, MASKT)                                                      \
-  template <int R>                                                                                      \
-  __attribute__((target("avx512f,avx2,fma"))) void NAME(const C* a, int64_t lda, const C* x, int64_t K, \
-                                                        C* out) {                                       \
-    VT acc[R][2];                                                                                       \
-    _Pragma("GCC unroll 4") for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_##SUF(); \
-    int64_t k = 0;                                                                                      \
-    for (; k + 2 * VL <= K; k += 2 * VL) {                                                              \
-      const VT x0 = _mm512_loadu_##SUF(x + k), x1 = _mm512_loadu_##SUF(x + k + VL);                     \
-      _Pragma("GCC unroll 4") for (int r = 0; r < R; ++r) {                                             \
-        acc[r][0] = _mm512_fmadd_##SUF(_mm512_loadu_##SUF(a + r * lda + k), x0, acc[r][0]);             \
-        acc[r][1] = _mm512_fmadd_##SUF(_mm512_loadu_##SUF(a + r * lda + k + VL), x1, acc[r][1]);        \
-      }                                                                                                 \
-    }                                                                                                   \
-    for (; k < K; k += VL) {                                                                            \
-      const MASKT m = MASKT(K - k >= VL ? ~0u : (1u << (K - k)) - 1);                                   \
-      const VT x0 = _mm512_maskz_loadu_##SUF(m, x + k);                                                 \
-      _Pragma("GCC unroll 4") for (int r = 0; r < R; ++r)                                               \
-        acc[r][0] = _mm512_fmadd_##SUF(_mm512_maskz_loadu_##SUF(m, a + r * lda + k), x0, acc[r][0]);    \
-    }                                                                                                   \
-    _Pragma("GCC unroll 4") for (int r = 0; r < R; ++r) {                                               \
-      C l[VL];                                                                                          \
-      _mm512_storeu_##SUF(l, _mm512_add_##SUF(acc[r][0], acc[r][1]));                                   \
-      for (int st = 1; st < VL; st *= 2)                                                                \
-        for (int q = 0; q + st < VL; q += 2 * st) l[q] += l[q + st];                                    \
-      out[r] = l[0];                                                                                    \
-    }                                                                                                   \
+#define CT_AVX512_DOT(NAME, C, VT, SUF, VL, MASKT)                                                           \
+  template <int R>                                                                                           \
+  __attribute__((target("avx512f,avx2,fma"))) void NAME(const C* a, int64_t lda, const C* x, int64_t K,      \
+                                                        C* out) {                                            \
+    VT acc[R][2];                                                                                            \
+    _Pragma("GCC unroll 4") for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_##SUF();      \
+    int64_t k = 0;                                                                                           \
+    for (; k + 2 * VL <= K; k += 2 * VL) {                                                                   \
+      const VT x0 = _mm512_loadu_##SUF(x + k), x1 = _mm512_loadu_##SUF(x + k + VL);                          \
+      _Pragma("GCC unroll 4") for (int r = 0; r < R; ++r) {                                                  \
+        acc[r][0] = _mm512_fmadd_##SUF(_mm512_loadu_##SUF(a + r * lda + k), x0, acc[r][0]);                  \
+        acc[r][1] = _mm512_fmadd_##SUF(_mm512_loadu_##SUF(a + r * lda + k + VL), x1, acc[r][1]);             \
+      }                                                                                                      \
+    }                                                                                                        \
+    for (; k < K; k += VL) {                                                                                 \
+      const MASKT m = MASKT(K - k >= VL ? ~0u : (1u << (K - k)) - 1);                                        \
+      const VT x0 = _mm512_maskz_loadu_##SUF(m, x + k);                                                      \
+      _Pragma("GCC unroll 4") for (int r = 0; r < R; ++r)                                                    \
+        acc[r][0] = _mm512_fmadd_##SUF(_mm512_maskz_loadu_##SUF(m, a + r * lda + k), x0, acc[r][0]);         \
+    }                                                                                                        \
+    _Pragma("GCC unroll 4") for (int r = 0; r < R; ++r) {                                                    \
+      C l[VL];                                                                                               \
+      _mm512_storeu_##SUF(l, _mm512_add_##SUF(acc[r][0], acc[r][1]));                                        \
+      for (int st = 1; st < VL; st *= 2)                                                                     \
+        for (int q = 0; q + st < VL; q += 2 * st) l[q] += l[q + st];                                         \
+      out[r] = l[0];                                                                                         \
+    }                                                                                                        \
   }
 CT_AVX512_DOT(dot_avx512_f32, float, __m512, ps, 16, __mmask16)
 CT_AVX512_DOT(dot_avx512_f64, double, __m512d, pd, 8, __mmask8)
 #undef CT_AVX512_DOT
 
 // ---- AVX2+FMA: float32 6 x 16 and float64 6 x 8 (two ymm per row) ----
-#define CT_AVX2_KERNEL(NAME, C, VT, SUF, VL)                                                            \
-  template <int MR>                                                                                     \
-  __attribute__((target("avx2,fma"))) void NAME(int64_t kc, const C* a, const C* b, const Tile<C>& t) { \
-    constexpr int NR = 2 * VL;                                                                          \
-    C* const c = t.c;                                                                                   \
-    const int64_t ldc = t.ldc;                                                                          \
-    VT c0[MR], c1[MR];                                                                                  \
-    _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) c0[i] = c1[i] = _mm256_setzero_##SUF();       \
-    for (int64_t k = 0; k < kc; ++k) {                                                                  \
-      const VT b0 = _mm256_load_##SUF(b), b1 = _mm256_load_##SUF(b + VL);                               \
-      _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) {                                           \
-        const VT av = _mm256_set1_##SUF(a[i]);                                                          \
-        c0[i] = _mm256_fmadd_##SUF(av, b0, c0[i]);                                                      \
-        c1[i] = _mm256_fmadd_##SUF(av, b1, c1[i]);                                                      \
-      }                                                                                                 \
-      a += MR;                                                                                          \
-      b += NR;                                                                                          \
-    }                                                                                                   \
-    const VT al = _mm256_set1_##SUF(t.alpha), be = _mm256_set1_##SUF(t.beta);                          \
-    const int mode = t.mode;                                                                            \
-    _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) {                                             \
-      C* p = c + i * ldc;                                                                               \
-      VT r0 = _mm256_mul_##SUF(al, c0[i]), r1 = _mm256_mul_##SUF(al, c1[i]);                            \
-      if (mode == 0) {                                                                                  \
-        r0 = _mm256_add_##SUF(r0, _mm256_loadu_##SUF(p));                                               \
-        r1 = _mm256_add_##SUF(r1, _mm256_loadu_##SUF(p + VL));                                          \
-      } else if (mode == 2) {                                                                           \
-        r0 = _mm256_fmadd_##SUF(be, _mm256_loadu_##SUF(p), r0);                                         \
-        r1 = _mm256_fmadd_##SUF(be, _mm256_loadu_##SUF(p + VL), r1);                                    \
-      }                                                                                                 \
-      _mm256_storeu_##SUF(p, r0);                                                                       \
-      _mm256_storeu_##SUF(p + VL, r1);                                                                  \
-    }                                                                                                   \
+#define CT_AVX2_KERNEL(NAME, C, VT, SUF, VL)                                                                 \
+  template <int MR>                                                                                          \
+  __attribute__((target("avx2,fma"))) void NAME(int64_t kc, const C* a, const C* b, const Tile<C>& t) {      \
+    constexpr int NR = 2 * VL;                                                                               \
+    C* const c = t.c;                                                                                        \
+    const int64_t ldc = t.ldc;                                                                               \
+    VT c0[MR], c1[MR];                                                                                       \
+    _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) c0[i] = c1[i] = _mm256_setzero_##SUF();            \
+    for (int64_t k = 0; k < kc; ++k) {                                                                       \
+      const VT b0 = _mm256_load_##SUF(b), b1 = _mm256_load_##SUF(b + VL);                                    \
+      _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) {                                                \
+        const VT av = _mm256_set1_##SUF(a[i]);                                                               \
+        c0[i] = _mm256_fmadd_##SUF(av, b0, c0[i]);                                                           \
+        c1[i] = _mm256_fmadd_##SUF(av, b1, c1[i]);                                                           \
+      }                                                                                                      \
+      a += MR;                                                                                               \
+      b += NR;                                                                                               \
+    }                                                                                                        \
+    const VT al = _mm256_set1_##SUF(t.alpha), be = _mm256_set1_##SUF(t.beta);                                \
+    const int mode = t.mode;                                                                                 \
+    _Pragma("GCC unroll 16") for (int i = 0; i < MR; ++i) {                                                  \
+      C* p = c + i * ldc;                                                                                    \
+      VT r0 = _mm256_mul_##SUF(al, c0[i]), r1 = _mm256_mul_##SUF(al, c1[i]);                                 \
+      if (mode == 0) {                                                                                       \
+        r0 = _mm256_add_##SUF(r0, _mm256_loadu_##SUF(p));                                                    \
+        r1 = _mm256_add_##SUF(r1, _mm256_loadu_##SUF(p + VL));                                               \
+      } else if (mode == 2) {                                                                                \
+        r0 = _mm256_fmadd_##SUF(be, _mm256_loadu_##SUF(p), r0);                                              \
+        r1 = _mm256_fmadd_##SUF(be, _mm256_loadu_##SUF(p + VL), r1);                                         \
+      }                                                                                                      \
+      _mm256_storeu_##SUF(p, r0);                                                                            \
+      _mm256_storeu_##SUF(p + VL, r1);                                                                       \
+    }                                                                                                        \
   }
 CT_AVX2_KERNEL(uk_avx2_f32, float, __m256, ps, 8)
 CT_AVX2_KERNEL(uk_avx2_f64, double, __m256d, pd, 4)
@@ -278,8 +279,9 @@ void pack_cols(const T* src, int64_t js, int64_t kc, int64_t n, C* dst) {
                   W % TS == 0) {
       if (w == W) {
         for (; k + TS <= kc; k += TS) {
-          if (k % (64 / sizeof(T)) == 0)
-            for (int j = 0; j < W; ++j) _mm_prefetch(reinterpret_cast<const char*>(s + j * js + k + 128 / sizeof(T)), _MM_HINT_T0);
+          if (k % (64 / sizeof(T)) == 0)  // two lines ahead along each source row
+            for (int j = 0; j < W; ++j)
+              _mm_prefetch(reinterpret_cast<const char*>(s + j * js + k + 128 / sizeof(T)), _MM_HINT_T0);
           for (int j = 0; j < W; j += TS) transpose_tile(s + j * js + k, js, dst + k * W + j, W);
         }
       }

@@ -83,6 +83,9 @@ CT_VMATH_OF(Sin, sin)
 CT_VMATH_OF(Cos, cos)
 CT_VMATH_OF(Tanh, tanh)
 CT_VMATH_OF(Sigmoid, sigmoid)
+CT_VMATH_OF(Log1p, log1p)
+CT_VMATH_OF(Sqrt, sqrt)
+CT_VMATH_OF(Rsqrt, rsqrt)
 #undef CT_VMATH_OF
 
 // Strided rows go through a contiguous buffer so every layout gets the same results.
@@ -112,6 +115,13 @@ void unary_kernel(TensorIter& it, const Name& op) {
     using Out = out_t<decltype(F<C>{}(C{})), T>;
     cpu_kernel<Out, T>(it, F<C>{});
   });
+}
+
+// Binary rows with kernels of their own (pointwise_binary.cpp); the rest are generic
+// (pointwise_binary_generic.cpp).
+constexpr bool is_arith_binary(OpId op) {
+  return op == OpId::add || op == OpId::sub || op == OpId::mul || op == OpId::div || op == OpId::div_trunc ||
+         op == OpId::div_floor || op == OpId::fmod || op == OpId::remainder || op == OpId::pow;
 }
 
 template <template <class> class F, class Name>

@@ -1,4 +1,6 @@
-// CPU kernels of the binary pointwise rows (CT_BINARY in op_table.def).
+// CPU kernels of the arithmetic binary rows with their own kernels (add/sub/mul/div, the
+// division variants, pow); the generic rows live in pointwise_binary_generic.cpp (split to keep
+// each TU's compile time down: every row is compiled for three ISAs).
 #include <atomic>
 
 #include "pointwise-inl.h"
@@ -102,7 +104,6 @@ void pow_kernel(TensorIter& it) {
   });
 }
 
-// Rows with a kernel above use it; the rest get the generic loop over their functor.
 template <OpId op, template <class> class F>
 void row_kernel(TensorIter& it) {
   if constexpr (op == OpId::mul || op == OpId::div) {
@@ -114,16 +115,22 @@ void row_kernel(TensorIter& it) {
   else if constexpr (op == OpId::fmod) fmod_kernel(it);
   else if constexpr (op == OpId::remainder) remainder_kernel(it);
   else if constexpr (op == OpId::pow) pow_kernel(it);
-  else binary_kernel<F>(it, CpuName{op});
+}
+
+template <OpId op, template <class> class F>
+void register_row() {
+  if constexpr (is_arith_binary(op)) register_kernel(op, kCPU, reinterpret_cast<void*>(&row_kernel<op, F>));
 }
 
 }  // namespace
 
+void register_binary_generic_kernels();
+
 void register_binary_kernels() {
-#define CT_BINARY(name, F, kind) \
-  register_kernel(OpId::name, kCPU, reinterpret_cast<void*>(&row_kernel<OpId::name, func::F>));
+#define CT_BINARY(name, F, kind) register_row<OpId::name, func::F>();
 #define CT_OP(name)
 #include "ctorch/ops/op_table.def"
+  register_binary_generic_kernels();
 }
 
 }  // namespace cpu

@@ -29,6 +29,13 @@ void clamp_kernel(TensorIter& it) {
     if constexpr (!std::is_same<T, bool>::value) {  // bool: one bound only (checked by the front end)
       if (has_min && has_max && is_constant(it, 2) && is_constant(it, 3)) {  // clamp(x, lo, hi) with numbers
         C lo = load<T>(it.data(2)), hi = load<T>(it.data(3));
+        if (lo == lo && hi == hi) {  // Clamp without the NaN-bound cases: two selects, vectorises
+          first_input_kernel<T>(it, [lo, hi](C a) {
+            C r = a < lo ? lo : a;  // a NaN fails both tests and stays
+            return r > hi ? hi : r;
+          });
+          return;
+        }
         first_input_kernel<T>(it, [lo, hi](C a) { return func::Clamp<C>{}(a, lo, hi); });
         return;
       }

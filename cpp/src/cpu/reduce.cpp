@@ -3,6 +3,7 @@
 #include "ctorch/dispatch/registry.h"
 #include "reduce-inl.h"
 #include "reduce_vec.h"
+#include "vec_math.h"
 
 namespace ctorch {
 namespace cpu {
@@ -87,6 +88,12 @@ struct ExtremeOp {
   }
   void merge(acc_t& a, const acc_t& b) const { step(a, b, 0); }
   void write(int64_t o, acc_t a) const { out[o] = T(a); }
+  static constexpr bool kFastRow = std::is_same<T, float>::value || std::is_same<T, double>::value;
+  acc_t fast_row(const T* p, int64_t n) const {
+    if constexpr (std::is_same<T, float>::value) return Max ? vred::max_f32(p, n) : vred::min_f32(p, n);
+    else if constexpr (std::is_same<T, double>::value) return Max ? vred::max_f64(p, n) : vred::min_f64(p, n);
+    else return init();
+  }
 };
 
 template <bool Max>
@@ -270,6 +277,30 @@ struct LseOp {
   T* out;
   static constexpr A kNegInf = -std::numeric_limits<A>::infinity();
   acc_t init() const { return {kNegInf, A(0)}; }
+  // float32 unit-stride rows: max, then sum(exp(x - max)) with the vectorised exp and pairwise
+  // sums (chunk sums accumulate in double).
+  static constexpr bool kFastRow = std::is_same<T, float>::value;
+  acc_t fast_row(const T* p, int64_t n) const {
+    if constexpr (std::is_same<T, float>::value) {
+      const float m = vred::max_f32(p, n);
+      if (m != m) return {m, m};  // NaN propagates through write()
+      if (m == kNegInf) return init();
+      if (m == std::numeric_limits<float>::infinity()) return {m, 1.f};
+      static const vmath::ArrayFn exp_fn = vmath::get(vmath::Fn::exp);
+      constexpr int64_t kChunk = 1024;
+      float buf[kChunk];
+      double s = 0;
+      for (int64_t i0 = 0; i0 < n; i0 += kChunk) {
+        const int64_t len = std::min(kChunk, n - i0);
+        for (int64_t i = 0; i < len; ++i) buf[i] = p[i0 + i] - m;
+        exp_fn(buf, buf, len);
+        s += double(vred::sum_f32(buf, len));
+      }
+      return {m, float(s)};
+    } else {
+      return init();
+    }
+  }
   void step(acc_t& a, A v, int64_t) const {
     if (v == kNegInf) return;
     if (v > a.m) {

@@ -5,6 +5,9 @@
 
 #include "simd.h"
 
+// Vectors pass by value only between inlined helpers.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 namespace ctorch {
 namespace cpu {
 namespace vred {
@@ -42,8 +45,21 @@ T sum_any(const T* p, int64_t n) {
   return base::sum_tree(p, n);
 }
 
+template <bool Max, class T>
+T extreme_any(const T* p, int64_t n) {
+#if defined(__x86_64__)
+  if (cpu_isa() == kIsaAvx512) return avx512::extreme_run<Max>(p, n);
+  if (cpu_isa() == kIsaAvx2) return avx2::extreme_run<Max>(p, n);
+#endif
+  return base::extreme_run<Max>(p, n);
+}
+
 float sum_f32(const float* p, int64_t n) { return sum_any(p, n); }
 double sum_f64(const double* p, int64_t n) { return sum_any(p, n); }
+float max_f32(const float* p, int64_t n) { return extreme_any<true>(p, n); }
+float min_f32(const float* p, int64_t n) { return extreme_any<false>(p, n); }
+double max_f64(const double* p, int64_t n) { return extreme_any<true>(p, n); }
+double min_f64(const double* p, int64_t n) { return extreme_any<false>(p, n); }
 
 }  // namespace vred
 }  // namespace cpu

@@ -4,6 +4,7 @@
 //   CT_VFMA(a,b,c)   a*b + c with one rounding where the ISA has FMA
 //   CT_VSTREAM(p,v)  non-temporal store of a vector to a 16/32/64-byte aligned p
 //   CT_VANY(m)       whether any lane of an int mask vector is set
+//   CT_VSQRT(v)      IEEE square root of each lane
 //   CT_VLO, CT_VHI, CT_VALL  lane index lists (low half, high half, all) for shuffles
 // Written with GCC vector extensions so one source serves every width. Accuracy (measured
 // against float64 over all float32 inputs of the tested ranges): about 1-2 ulp; special values
@@ -155,6 +156,15 @@ CT_VINL vf v_tanh(vf x) {
 
 CT_VINL vf v_sigmoid(vf x) { return 1.f / (1.f + v_exp(-x)); }
 
+// log1p(x) = log(u) * x / (u - 1) with u = 1 + x (Goldberg): the quotient corrects the rounding
+// of u; u == 1 means |x| is below half an ulp of 1, where log1p(x) == x.
+CT_VINL vf v_log1p(vf x) {
+  const vf u = x + 1.f;
+  const vf y = v_log(u) * (x / (u - 1.f));
+  const vf r = u == 1.f ? x : y;
+  return x == __builtin_inff() ? x : r;
+}
+
 // ---- array drivers ----
 template <class VF>
 CT_VINL void v_apply(const float* x, float* y, int64_t n, VF vfn) {
@@ -198,6 +208,9 @@ CT_VMATH_ARRAY(exp_f32, v_exp(v))
 CT_VMATH_ARRAY(log_f32, v_log(v))
 CT_VMATH_ARRAY(tanh_f32, v_tanh(v))
 CT_VMATH_ARRAY(sigmoid_f32, v_sigmoid(v))
+CT_VMATH_ARRAY(log1p_f32, v_log1p(v))
+CT_VMATH_ARRAY(sqrt_f32, CT_VSQRT(v))  // correctly rounded, as sqrtf
+CT_VMATH_ARRAY(rsqrt_f32, 1.f / CT_VSQRT(v))
 CT_VMATH_ARRAY(sin_f32, v_sincos_checked<false>(v))
 CT_VMATH_ARRAY(cos_f32, v_sincos_checked<true>(v))
 #undef CT_VMATH_ARRAY

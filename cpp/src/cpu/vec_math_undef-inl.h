@@ -6,3 +6,4 @@
 #undef CT_VLO
 #undef CT_VHI
 #undef CT_VALL
+#undef CT_VSQRT

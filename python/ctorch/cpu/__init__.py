@@ -2,8 +2,8 @@
 
 Large CPU blocks (>= 1 MiB by default) are served by a caching allocator: when a tensor's
 storage dies its block is kept in a size-bucketed free list (up to a cap: 2 GiB, or 1/8 of RAM
-if less;
-env CTORCH_CPU_CACHE_MAX_BYTES) so that repeated big temporaries reuse already-faulted memory.
+if less; env CTORCH_CPU_CACHE_MAX_BYTES) so that repeated big temporaries reuse already-faulted
+memory.
 ``empty_cache()`` gives cached blocks back to the OS; ``memory_stats()`` and friends mirror the
 ``torch.cuda`` memory API for the CPU.
 """
