@@ -251,6 +251,9 @@ Tensor scan_m(const Tensor& x, int64_t dim, OptD dtype) {
 }
 template <bool Prod>
 Tensor& scan_inplace(Tensor& x, int64_t dim, OptD dtype) {
+  // The in-place form writes its own dtype, and PyTorch has no bool kernel for it.
+  if (x.dtype() == kBool && !dtype)
+    throw NotImplementedError(str_cat("\"", Prod ? "cumprod" : "cumsum", "_out_cpu\" not implemented for 'Bool'"));
   Tensor r = Prod ? cumprod(x, dim, dtype) : cumsum(x, dim, dtype);
   return copy_(x, r);
 }
