@@ -35,8 +35,6 @@ GRAD_FN_ALLOWED = {n: _MATMUL_DECOMP for n in (
 # Keys: (test, row, dtype or None for all).
 _NAME = "grad_fn name differs from torch's"
 KNOWN_BUGS = {
-    ("test_grad_fn_name", "clamp_min", None): _NAME + ": ClampBackward1, torch ClampMinBackward0",
-    ("test_grad_fn_name", "clamp_max", None): _NAME + ": ClampBackward1, torch ClampMaxBackward0",
 }
 
 

@@ -72,10 +72,14 @@ Tensor clamp_py(const Tensor& a, const OptT& lo, const OptT& hi, OptT out) {
   return clamp(a, lo, hi);
 }
 Tensor& clamp_py_(Tensor& a, const OptT& lo, const OptT& hi) { return clamp_(a, lo, hi); }
-Tensor clamp_min_py(const Tensor& a, const Tensor& lo, OptT out) { return clamp_py(a, lo, std::nullopt, out); }
-Tensor clamp_max_py(const Tensor& a, const Tensor& hi, OptT out) { return clamp_py(a, std::nullopt, hi, out); }
-Tensor& clamp_min_py_(Tensor& a, const Tensor& lo) { return clamp_(a, OptT(lo), OptT()); }
-Tensor& clamp_max_py_(Tensor& a, const Tensor& hi) { return clamp_(a, OptT(), OptT(hi)); }
+Tensor clamp_min_py(const Tensor& a, const Tensor& lo, OptT out) {
+  return out ? clamp_py(a, lo, std::nullopt, out) : clamp_min(a, lo);
+}
+Tensor clamp_max_py(const Tensor& a, const Tensor& hi, OptT out) {
+  return out ? clamp_py(a, std::nullopt, hi, out) : clamp_max(a, hi);
+}
+Tensor& clamp_min_py_(Tensor& a, const Tensor& lo) { return clamp_min_(a, lo); }
+Tensor& clamp_max_py_(Tensor& a, const Tensor& hi) { return clamp_max_(a, hi); }
 
 // Rows whose `other` must be a tensor in PyTorch (no Scalar overload).
 bool tensor_only(const std::string& name) {
@@ -318,8 +322,8 @@ void init_pointwise(py::module_& m, TensorClass& cls) {
   cls.def("clamp_", &clamp_py_, "min"_a = py::none(), "max"_a = py::none());
   m.def("clamp_min", &clamp_min_py, "input"_a.noconvert(), "min"_a, py::kw_only(), "out"_a = py::none());
   m.def("clamp_max", &clamp_max_py, "input"_a.noconvert(), "max"_a, py::kw_only(), "out"_a = py::none());
-  cls.def("clamp_min", [](const Tensor& a, const Tensor& lo) { return clamp(a, OptT(lo), OptT()); }, "min"_a);
-  cls.def("clamp_max", [](const Tensor& a, const Tensor& hi) { return clamp(a, OptT(), OptT(hi)); }, "max"_a);
+  cls.def("clamp_min", [](const Tensor& a, const Tensor& lo) { return clamp_min(a, lo); }, "min"_a);
+  cls.def("clamp_max", [](const Tensor& a, const Tensor& hi) { return clamp_max(a, hi); }, "max"_a);
   cls.def("clamp_min_", &clamp_min_py_, "min"_a);
   cls.def("clamp_max_", &clamp_max_py_, "max"_a);
   m.def("clamp_", &clamp_py_, "input"_a.noconvert(), "min"_a = py::none(), "max"_a = py::none());

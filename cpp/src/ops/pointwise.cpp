@@ -346,8 +346,9 @@ Tensor recorded_n(const char* name, const Tensor& out, bool inplace, const tenso
 
 Tensor zero_where(const Tensor& mask, const Tensor& g) { return where(mask, g, zeros_like(g)); }
 
+// `kind`: "" for clamp, "Min"/"Max" for clamp_min/clamp_max (only the node name differs).
 Tensor clamp_op(const Tensor& out, const Tensor& a, const std::optional<Tensor>& lo, const std::optional<Tensor>& hi,
-                bool inplace) {
+                bool inplace, const std::string& kind = "") {
   bool has_lo = lo && lo->defined(), has_hi = hi && hi->defined();
   bool scalars = (!has_lo || lo->get()->is_wrapped_number) && (!has_hi || hi->get()->is_wrapped_number);
   tensor_list ins{a};
@@ -356,7 +357,9 @@ Tensor clamp_op(const Tensor& out, const Tensor& a, const std::optional<Tensor>&
     ins.push_back(has_hi ? *hi : Tensor());
   }
   Tensor lo_t = has_lo ? *lo : Tensor(), hi_t = has_hi ? *hi : Tensor();
-  return recorded_n(scalars ? "ClampBackward1" : "ClampBackward0", out, inplace, ins, true,
+  std::string node = kind.empty() ? (scalars ? "ClampBackward1" : "ClampBackward0")
+                                  : "Clamp" + kind + (scalars ? "Backward0" : "Backward1");
+  return recorded_n(node.c_str(), out, inplace, ins, true,
                     [&] { return clamp_op_raw(out, a, lo, hi, inplace); }, [&](SavedTensor self_s) {
                       SavedTensor slo = autograd::save(lo_t), shi = autograd::save(hi_t);
                       return [self_s, slo, shi, scalars](const tensor_list& g, autograd::Node&) {
@@ -440,6 +443,16 @@ Tensor& clamp_(Tensor& a, const std::optional<Tensor>& lo, const std::optional<T
 Tensor& clamp_out(Tensor& out, const Tensor& a, const std::optional<Tensor>& lo, const std::optional<Tensor>& hi) {
   clamp_op(out, a, lo, hi, false);
   return out;
+}
+Tensor clamp_min(const Tensor& a, const Tensor& lo) { return clamp_op(Tensor(), a, lo, std::nullopt, false, "Min"); }
+Tensor clamp_max(const Tensor& a, const Tensor& hi) { return clamp_op(Tensor(), a, std::nullopt, hi, false, "Max"); }
+Tensor& clamp_min_(Tensor& a, const Tensor& lo) {
+  clamp_op(a, a, lo, std::nullopt, true, "Min");
+  return a;
+}
+Tensor& clamp_max_(Tensor& a, const Tensor& hi) {
+  clamp_op(a, a, std::nullopt, hi, true, "Max");
+  return a;
 }
 
 // The condition keeps its bool dtype while a and b promote, so the iterator does not promote

@@ -44,6 +44,10 @@ CT_API Tensor& clamp_(Tensor& a, const std::optional<Scalar>& min, const std::op
 CT_API Tensor& clamp_(Tensor& a, const std::optional<Tensor>& min, const std::optional<Tensor>& max);
 CT_API Tensor& clamp_out(Tensor& out, const Tensor& a, const std::optional<Tensor>& min,
                          const std::optional<Tensor>& max);
+CT_API Tensor clamp_min(const Tensor& a, const Tensor& lo);  // lo may be a wrapped number
+CT_API Tensor clamp_max(const Tensor& a, const Tensor& hi);
+CT_API Tensor& clamp_min_(Tensor& a, const Tensor& lo);
+CT_API Tensor& clamp_max_(Tensor& a, const Tensor& hi);
 CT_API Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
 CT_API Tensor& where_out(Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b);
 CT_API Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight);
