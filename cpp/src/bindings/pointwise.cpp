@@ -140,19 +140,31 @@ PyObject* translate_current() {
   return nullptr;
 }
 
+// Unpacks `self` and the single operand of a fast binary method. Returns false when the
+// operand is not usable (the caller answers NotImplemented, so Python tries the reflected op).
+bool unpack_binary(PyObject* self, PyObject* arg, Tensor& a, Tensor& b) {
+  const auto* ti = tensor_type_info();
+  const auto* hs = tensor_holder(self, ti);
+  bool ok = true;
+  b = load_operand(arg, ti, &ok);
+  if (!hs || !ok) return false;
+  a = Tensor(*hs);
+  return true;
+}
+
+bool check_one_arg(Py_ssize_t nargs) {
+  if (nargs == 1) return true;
+  PyErr_Format(PyExc_TypeError, "expected 1 argument (got %zd)", nargs);
+  return false;
+}
+
 template <B1 F>
 PyObject* fast_binary(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
-  if (nargs != 1) {
-    PyErr_Format(PyExc_TypeError, "expected 1 argument (got %zd)", nargs);
-    return nullptr;
-  }
+  if (!check_one_arg(nargs)) return nullptr;
   try {
-    const auto* ti = tensor_type_info();
-    const auto* hs = tensor_holder(self, ti);
-    bool ok = true;
-    Tensor b = load_operand(args[0], ti, &ok);
-    if (!hs || !ok) Py_RETURN_NOTIMPLEMENTED;
-    Tensor r = F(Tensor(*hs), b);
+    Tensor a, b;
+    if (!unpack_binary(self, args[0], a, b)) Py_RETURN_NOTIMPLEMENTED;
+    Tensor r = F(a, b);
     return tensor_to_py(r.impl()).ptr();
   } catch (...) {
     return translate_current();
@@ -161,17 +173,10 @@ PyObject* fast_binary(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
 
 template <B1_ F>
 PyObject* fast_inplace(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
-  if (nargs != 1) {
-    PyErr_Format(PyExc_TypeError, "expected 1 argument (got %zd)", nargs);
-    return nullptr;
-  }
+  if (!check_one_arg(nargs)) return nullptr;
   try {
-    const auto* ti = tensor_type_info();
-    const auto* hs = tensor_holder(self, ti);
-    bool ok = true;
-    Tensor b = load_operand(args[0], ti, &ok);
-    if (!hs || !ok) Py_RETURN_NOTIMPLEMENTED;
-    Tensor a(*hs);
+    Tensor a, b;
+    if (!unpack_binary(self, args[0], a, b)) Py_RETURN_NOTIMPLEMENTED;
     F(a, b);  // returns `a`: the same impl, hence the same Python object
     Py_INCREF(self);
     return self;
