@@ -220,20 +220,31 @@ def untyped_storage(self):
 
 _define("share_memory_", lambda self: self)
 _define("is_shared", lambda self: False)
-_define("pin_memory", lambda self, device=None: self)
-_define("is_pinned", lambda self, device=None: False)
+@_method
+def pin_memory(self, device=None):
+    """A copy in page-locked host memory (needed for asynchronous host-to-device copies)."""
+    if self.device.type != "cpu":
+        raise RuntimeError("cannot pin '%s' only dense CPU tensors can be pinned" % self.type())
+    from . import cuda as _cuda
+    _cuda._lazy_init()
+    return self if self._is_pinned() else self._pin_memory()
+
+
+@_method
+def is_pinned(self, device=None):
+    return builtins.bool(self._is_pinned())
 
 
 # ----------------------------------------------------------------------------- dtype / device conversion
 
-def _convert(t, dtype=None, device=None, copy=False):
+def _convert(t, dtype=None, device=None, copy=False, non_blocking=False):
     """t in dtype/device: t itself when nothing changes, else a copy laid out like t."""
     same_dtype = dtype is None or dtype is t.dtype
     same_dev = device is None or (device.type == t.device.type and (device.index is None or device.index == t.device.index
                                                                     or device.type == "cpu"))
     if same_dtype and same_dev and not copy:
         return t
-    return t._to_copy(dtype, None if same_dev else device)
+    return t._to_copy(dtype, None if same_dev else device, builtins.bool(non_blocking))
 
 
 def _conv(dt):
@@ -264,7 +275,7 @@ def to(self, *args, **kwargs):
     dtype = _dt(kwargs.pop("dtype", None))
     dev = kwargs.pop("device", None)
     copy = builtins.bool(kwargs.pop("copy", False))
-    kwargs.pop("non_blocking", None)
+    non_blocking = builtins.bool(kwargs.pop("non_blocking", False))
     kwargs.pop("memory_format", None)
     if kwargs:
         raise TypeError("to() got an unexpected keyword argument '%s'" % next(iter(kwargs)))
@@ -281,13 +292,13 @@ def to(self, *args, **kwargs):
                             % ", ".join(type(a).__name__ for a in args))
         dtype = rest.pop(0)
     if rest and isinstance(rest[0], builtins.bool):  # non_blocking
-        rest.pop(0)
+        non_blocking = rest.pop(0)
     if rest and isinstance(rest[0], builtins.bool):
         copy = rest.pop(0)
     if rest:
         raise TypeError("to() received an invalid combination of arguments - got (%s)"
                         % ", ".join(type(a).__name__ for a in args))
-    return _convert(self, dtype, None if dev is None else _as_device(dev), copy)
+    return _convert(self, dtype, None if dev is None else _as_device(dev), copy, non_blocking)
 
 
 def _parse_type_name(name):
@@ -334,7 +345,7 @@ def cuda(self, device=None, non_blocking=False, memory_format=None):
     _cuda_check()
     if isinstance(device, builtins.int):
         device = "cuda:%d" % device
-    return _convert(self, None, _as_device("cuda" if device is None else device))
+    return _convert(self, None, _as_device("cuda" if device is None else device), non_blocking=non_blocking)
 
 
 @_method

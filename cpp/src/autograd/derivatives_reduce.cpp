@@ -56,7 +56,7 @@ static Tensor prod_others(const Tensor& x, int64_t dim) {
   os[dim] = 1;
   Tensor one = ones(os, x.options());
   Tensor left = cumprod(cat({one, narrow(x, dim, 0, n - 1)}, dim), dim);
-  Tensor rev = arange(Scalar(n - 1), Scalar(int64_t(-1)), Scalar(int64_t(-1)), TensorOptions().dtype(kInt64));
+  Tensor rev = arange(Scalar(n - 1), Scalar(int64_t(-1)), Scalar(int64_t(-1)), TensorOptions().dtype(kInt64).device(x.device()));
   Tensor xr = index_select(x, dim, rev);
   Tensor right = index_select(cumprod(cat({one, narrow(xr, dim, 0, n - 1)}, dim), dim), dim, rev);
   return mul(left, right);

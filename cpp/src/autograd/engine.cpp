@@ -38,6 +38,8 @@ Tensor validate_grad(const Node& fn, size_t i, Tensor g, const InputMeta& m) {
     g = sum_to(g, m.shape);
   }
   if (g.dtype() != m.dtype && is_floating(m.dtype)) g = to_dtype(g, m.dtype);
+  // Gradients flow back across device copies (x.cuda(), y.cpu()) to the input's device.
+  if (g.device() != m.device) g = to_device(g, m.device);
   return g;
 }
 

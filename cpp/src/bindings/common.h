@@ -55,6 +55,7 @@ void init_index(py::module_& m, TensorClass& cls);
 void init_random(py::module_& m, TensorClass& cls);
 void init_autograd(py::module_& m, TensorClass& cls);
 void init_cpu(py::module_& m, TensorClass& cls);
+void init_cuda(py::module_& m, TensorClass& cls);
 
 }  // namespace py_bind
 }  // namespace ctorch

@@ -257,6 +257,7 @@ TensorOptions FactoryOpts::options() const {
   TensorOptions o;
   o.dtype_ = dtype;
   o.device_ = device;
+  o.has_device_ = device_given;  // *_like without device= follow the input's device
   return o;
 }
 
@@ -461,8 +462,9 @@ void init_creation(py::module_& m, TensorClass& cls) {
       throw TypeError("tensor() missing 1 required positional arguments: \"data\"");
     }
     FactoryOpts o = parse_factory_kwargs("tensor", kw, kKwDtype | kKwDevice | kKwRequiresGrad | kKwPinMemory);
+    // Built on the CPU (a tensor argument keeps its device), then moved where device= asks.
     Tensor t = tensor_from_data(data, o.dtype);
-    if (!o.device.is_cpu()) t = to_device(t, o.device);
+    if (o.device_given) t = to_device(t, o.device);
     return finish_factory("tensor", t, o);
   });
 
@@ -566,18 +568,15 @@ void init_creation(py::module_& m, TensorClass& cls) {
   }, "n"_a, "m"_a = py::none());
   m.def("_is_non_overlapping_and_dense", [](const Tensor& t) { return is_non_overlapping_and_dense(t); });
   // Tensor.to / float() / cpu(): a converted copy laid out like the source (preserve_format).
-  cls.def("_to_copy", [](const Tensor& t, std::optional<ScalarType> dt, std::optional<Device> dev) {
+  cls.def("_to_copy", [](const Tensor& t, std::optional<ScalarType> dt, std::optional<Device> dev, bool non_blocking) {
     Tensor out = empty_like(t, TensorOptions().dtype(dt.value_or(t.dtype())).device(dev.value_or(t.device())));
-    {
-      NoGradGuard ng;
-      copy_(out, t);
-    }
+    copy_nobump_(out, t, non_blocking);
     if (autograd::should_record({t}) && is_floating(out.dtype()))
       autograd::record("ToCopyBackward0", {t}, {out}, [](const autograd::tensor_list& g, autograd::Node&) {
         return autograd::tensor_list{g[0]};
       }, false);
     return out;
-  }, "dtype"_a = py::none(), "device"_a = py::none());
+  }, "dtype"_a = py::none(), "device"_a = py::none(), "non_blocking"_a = false);
 }
 
 }  // namespace py_bind

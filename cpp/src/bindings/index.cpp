@@ -81,6 +81,7 @@ void seq_walk(py::handle h, size_t depth, SeqAcc& a) {
   Scalar s;
   if (is_tensor(h)) {
     Tensor t = h.cast<Tensor>();
+    if (!t.device().is_cpu()) t = to_device(t, Device());  // one copy, then host reads
     if (t.dim() == 0) {
       s = t.item();
     } else {
@@ -218,8 +219,9 @@ void setitem(Tensor& self, py::handle h, py::handle v) {
   if (is_tensor(v)) {
     value = v.cast<Tensor>();
   } else if (scalar_from_py(v, s)) {
+    // Stays a CPU 0-dim tensor even for a CUDA self: fill_/copy_/index_put_ take it as a host
+    // scalar (no device round trip to read it back).
     value = scalar_tensor_checked(s, self.dtype());
-    if (!self.device().is_cpu()) value = to_device(value, self.device());
   } else {
     throw TypeError(str_cat("can't assign a ", type_name(v), " to a torch.", dtype_legacy_name(self.dtype()),
                             "Tensor"));

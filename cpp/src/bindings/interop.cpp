@@ -3,6 +3,7 @@
 #include <cstring>
 #include <functional>
 
+#include "ctorch/cuda/cuda_api.h"
 #include "factory.h"
 
 namespace ctorch {
@@ -154,8 +155,11 @@ Tensor from_dlpack_capsule(py::handle cap) {
     release = [m] { if (m->deleter) m->deleter(m); };
   }
   const DLTensor& dl = *dlp;
-  CT_CHECK(dl.device.device_type == 1 || dl.device.device_type == 3,
-           "from_dlpack: only CPU DLPack tensors are supported here, got device type ", dl.device.device_type);
+  // kDLCPU (1), kDLCUDAHost (3: pinned host memory) and kDLCUDA (2: device memory, zero-copy).
+  CT_CHECK(dl.device.device_type == 1 || dl.device.device_type == 2 || dl.device.device_type == 3,
+           "from_dlpack: unsupported DLPack device type ", dl.device.device_type, " (expected CPU or CUDA)");
+  Device dev = dl.device.device_type == 2 ? Device(kCUDA, dl.device.device_id) : Device();
+  if (dev.is_cuda()) cuda::check_device(dev.index);  // "Torch not compiled with CUDA enabled" / bad ordinal
   ScalarType dt = from_dl(dl.dtype);
   IntList size(dl.shape, dl.shape + dl.ndim);
   IntList stride = dl.strides ? IntList(dl.strides, dl.strides + dl.ndim) : contiguous_strides(size);
@@ -168,7 +172,7 @@ Tensor from_dlpack_capsule(py::handle cap) {
     extent += (size[i] - 1) * stride[i];
   }
   size_t nbytes = empty_t ? 0 : size_t(extent * itemsize(dt));
-  auto storage = std::make_shared<StorageImpl>(data, nbytes, Device(), std::move(release));
+  auto storage = std::make_shared<StorageImpl>(data, nbytes, dev, std::move(release));
   return Tensor(std::make_shared<TensorImpl>(std::move(storage), dt, size, stride, 0));
 }
 

@@ -98,12 +98,8 @@ PYBIND11_MODULE(_C, m) {
     ScalarType t = ScalarType(i);
     return py::make_tuple(dtype_name(t), itemsize(t), is_floating(t), dtype_legacy_name(t));
   });
-  // CUDA counts as compiled in only once the CUDA part registers its allocator (a build with
-  // nvcc but without the CUDA runtime pieces behaves like a CPU-only build).
-  m.def("_cuda_compiled", [] {
-    init();
-    return cuda_compiled() && cuda_allocator_slot() != nullptr;
-  });
+  // Built with the CUDA kernels (whether or not this machine has a GPU: see ctorch.cuda).
+  m.def("_cuda_compiled", [] { return cuda_compiled(); });
 
   init();  // register kernels (and the CUDA allocator, when built) before any Python call
   TensorClass cls(m, "Tensor", py::dynamic_attr());
@@ -116,4 +112,5 @@ PYBIND11_MODULE(_C, m) {
   init_random(m, cls);
   init_autograd(m, cls);
   init_cpu(m, cls);
+  init_cuda(m, cls);
 }

@@ -159,7 +159,14 @@ void init_tensor(py::module_& m, TensorClass& cls) {
       })
       .def("contiguous", [](const Tensor& t) { return contiguous(t); })
       .def("clone", [](const Tensor& t) { return clone(t); })
-      .def("copy_", [](Tensor& t, const Tensor& s, bool nb) { (void)nb; return copy_(t, s); }, "src"_a,
+      .def("copy_", [](Tensor& t, const Tensor& s, bool nb) {
+        if (nb && t.device() != s.device() && !autograd::should_record({t, s})) {
+          copy_nobump_(t, s, true);
+          t.get()->bump_version();
+          return t;
+        }
+        return copy_(t, s);
+      }, "src"_a,
            "non_blocking"_a = false)
       .def("_to_dtype", [](const Tensor& t, ScalarType d, bool copy) { return to_dtype(t, d, copy); })
       .def("_to_device", [](const Tensor& t, Device d, bool copy, bool nb) { return to_device(t, d, copy, nb); })

@@ -6,6 +6,7 @@
 
 #include "ctorch/core/check.h"
 #include "ctorch/core/cpu_cache.h"
+#include "ctorch/cuda/cuda_api.h"
 
 namespace ctorch {
 
@@ -44,6 +45,8 @@ class CpuAllocator final : public Allocator {
 };
 }  // namespace
 
+void Allocator::copy_bytes(void* dst, const void* src, size_t n) { std::memcpy(dst, src, n); }
+
 Allocator* cpu_allocator() {
   static CpuAllocator a;
   return &a;
@@ -60,7 +63,9 @@ Allocator* allocator_for(Device d) {
 }
 
 StorageImpl::StorageImpl(size_t nbytes, Device dev)
-    : data_(allocator_for(dev)->allocate(nbytes)), nbytes_(nbytes), device_(dev) {}
+    : nbytes_(nbytes), device_(dev.is_cuda() ? cuda::resolve(dev) : dev) {
+  data_ = allocator_for(device_)->allocate_on(nbytes, device_);
+}
 
 StorageImpl::StorageImpl(void* data, size_t nbytes, Device dev, std::function<void()> release)
     : nbytes_(nbytes), device_(dev), external_(true), release_(std::move(release)) {
@@ -78,8 +83,9 @@ StorageImpl::~StorageImpl() {
 void StorageImpl::resize(size_t nbytes) {
   CT_CHECK(!external_, "Trying to resize storage that is not resizable");
   if (nbytes <= nbytes_) return;
-  DataPtr fresh = allocator_for(device_)->allocate(nbytes);
-  if (nbytes_ && device_.is_cpu()) std::memcpy(fresh.ptr, data_.ptr, nbytes_);
+  Allocator* a = allocator_for(device_);
+  DataPtr fresh = a->allocate_on(nbytes, device_);
+  if (nbytes_) a->copy_bytes(fresh.ptr, data_.ptr, nbytes_);
   if (data_.deleter) data_.deleter(data_.ptr, data_.ctx);
   data_ = fresh;
   nbytes_ = nbytes;

@@ -1,6 +1,7 @@
 // Copy (with dtype conversion), fill and arange kernels.
 #include <emmintrin.h>
 
+#include "ctorch/core/convert.h"
 #include "ctorch/dispatch/registry.h"
 #include "loops-inl.h"
 
@@ -8,12 +9,6 @@ namespace ctorch {
 namespace cpu {
 
 namespace {
-template <class To, class From>
-inline To convert(From v) {
-  if constexpr (std::is_same<To, bool>::value) return compute_t<From>(v) != compute_t<From>(0);
-  else return To(compute_t<To>(compute_t<From>(v)));
-}
-
 // ---- blocked transpose (x.t().contiguous() and friends) ----
 // Iteration dims 0 and 1 are swapped between the operands: the output is dense along dim 0 and
 // the input along dim 1. Blocks of one cache line square (16x16 floats) are staged in L1, so

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "ctorch/dispatch/registry.h"
+#include "ctorch/dispatch/type_set.h"
 #include "ctorch/ops/functors.h"
 #include "loops-inl.h"
 #include "vec_math.h"
@@ -13,65 +14,16 @@
 namespace ctorch {
 namespace cpu {
 
-template <func::TypeSet S, class T>
-constexpr bool type_in_set() {
-  constexpr bool is_bool = std::is_same<T, bool>::value;
-  constexpr bool is_fp = std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value ||
-                         std::is_floating_point<T>::value;
-  switch (S) {
-    case func::TypeSet::All: return true;
-    case func::TypeSet::NoBool: return !is_bool;
-    case func::TypeSet::Floating: return is_fp;
-    case func::TypeSet::Integral: return !is_fp;
-    case func::TypeSet::Int: return !is_fp && !is_bool;
-  }
-  return false;
-}
+using ::ctorch::dispatch_set;
+using ::ctorch::type_in_set;
+using ::ctorch::not_implemented;
+template <class R, class T> using out_t = ::ctorch::out_t<R, T>;
 
 // Kernel name in NotImplementedError messages: PyTorch's "<op>_cpu".
 struct CpuName {
   OpId op;
 };
 inline std::ostream& operator<<(std::ostream& os, CpuName n) { return os << op_name(n.op) << "_cpu"; }
-
-template <class Name>
-[[noreturn]] void not_implemented(const Name& op, ScalarType dt) {
-  throw NotImplementedError(str_cat("\"", op, "\" not implemented for '", dtype_legacy_name(dt), "'"));
-}
-
-// Calls f(T{}) with T the storage type of `dt` when dt is in S; NotImplementedError otherwise
-// (PyTorch's "\"abs_cpu\" not implemented for 'Bool'").
-template <func::TypeSet S, class Name, class F>
-void dispatch_set(ScalarType dt, const Name& op, const F& f) {
-#define CT_SET_CASE(DT)                                    \
-  case DT: {                                               \
-    using T = typename dtype_cpp<DT>::type;                \
-    if constexpr (type_in_set<S, T>()) {                   \
-      f(T{});                                              \
-      return;                                              \
-    }                                                      \
-    break;                                                 \
-  }
-  switch (dt) {
-    CT_SET_CASE(kBool)
-    CT_SET_CASE(kUInt8)
-    CT_SET_CASE(kInt8)
-    CT_SET_CASE(kInt16)
-    CT_SET_CASE(kInt32)
-    CT_SET_CASE(kInt64)
-    CT_SET_CASE(kFloat16)
-    CT_SET_CASE(kBFloat16)
-    CT_SET_CASE(kFloat32)
-    CT_SET_CASE(kFloat64)
-    default: break;
-  }
-#undef CT_SET_CASE
-  not_implemented(op, dt);
-}
-
-// Result storage type: bool for predicates, the input's storage type otherwise.
-template <class R, class T>
-using out_t = std::conditional_t<std::is_same<R, bool>::value, bool, T>;
 
 // float32 rows of these functors use the vectorised array functions of vec_math.h.
 template <template <class> class F> struct VmathOf { static constexpr int value = -1; };

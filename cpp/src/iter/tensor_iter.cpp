@@ -5,6 +5,7 @@
 #include "ctorch/autograd/autograd.h"
 #include "ctorch/dispatch/dtype_dispatch.h"
 #include "ctorch/ops/creation.h"
+#include "ctorch/ops/pointwise.h"
 #include "ctorch/ops/shape.h"
 
 namespace ctorch {
@@ -72,6 +73,15 @@ Tensor convert_input(const Tensor& t, ScalarType dt) {
   }
   return to_dtype(t, dt);
 }
+
+// A CPU 0-dim operand of a CUDA op as a device tensor of the same dtype, written by the fill
+// kernel (no host->device copy, no sync). Exact: the value already has t's dtype.
+Tensor scalar_on_device(const Tensor& t, Device d) {
+  Tensor r = empty({}, TensorOptions(t.dtype()).device(d));
+  NoGradGuard no_grad;
+  fill_(r, t.item());
+  return r;
+}
 }  // namespace
 
 ScalarType result_type(const std::vector<Tensor>& ts) { return result_type_of(ts.data(), int(ts.size())); }
@@ -114,25 +124,25 @@ TensorIter::TensorIter(const IterConfig& cfg, const Tensor* outs, int nout, cons
 
 void TensorIter::build(const IterConfig& cfg, const Tensor* outs, const Tensor* ins, int nin) {
   ntensors_ = noutputs_ + nin;
-  // Device: the first non-scalar operand decides; CPU 0-dim tensors may join CUDA ones.
-  bool have_dev = false;
-  auto pick = [&](const Tensor& t) {
-    if (!t.defined()) return;
-    if (!have_dev || (device_.is_cpu() && t.device().is_cuda() && t.dim() > 0)) {
-      device_ = t.device();
-      have_dev = true;
-    }
-  };
-  for (int i = 0; i < noutputs_; ++i) pick(outs[i]);
-  for (int i = 0; i < nin; ++i) pick(ins[i]);
-  auto check_dev = [&](const Tensor& t, bool is_input) {
-    if (!t.defined() || t.device() == device_) return;
-    CT_CHECK(t.device().is_cpu() && t.dim() == 0 && is_input,
-             "Expected all tensors to be on the same device, but found at least two devices, ", device_.str(),
-             " and ", t.device().str(), "! (in ", cfg.op, ")");
-  };
-  for (int i = 0; i < noutputs_; ++i) check_dev(outs[i], false);
-  for (int i = 0; i < nin; ++i) check_dev(ins[i], true);
+  // Device (PyTorch's rule): the first non-CPU operand, outputs first; CPU otherwise. Inputs
+  // that are CPU 0-dim tensors (Python numbers, CPU scalars) may join a CUDA op: compute_dtypes
+  // puts them on the device. Any other mismatch is an error with PyTorch's message.
+  device_ = Device();
+  bool found = false;
+  for (int i = 0; i < noutputs_ && !found; ++i)
+    if (outs[i].defined() && !outs[i].device().is_cpu()) device_ = outs[i].device(), found = true;
+  for (int i = 0; i < nin && !found; ++i)
+    if (ins[i].defined() && !ins[i].device().is_cpu()) device_ = ins[i].device(), found = true;
+  if (found) {
+    auto check_dev = [&](const Tensor& t, bool is_input) {
+      if (!t.defined() || t.device() == device_) return;
+      CT_CHECK(is_input && t.device().is_cpu() && t.dim() == 0,
+               "Expected all tensors to be on the same device, but found at least two devices, ", device_.str(),
+               " and ", t.device().str(), "!");
+    };
+    for (int i = 0; i < noutputs_; ++i) check_dev(outs[i], false);
+    for (int i = 0; i < nin; ++i) check_dev(ins[i], true);
+  }
   if (build_dense(cfg, outs, ins, nin)) return;
   compute_shape(cfg, ins, nin, outs);
   compute_dtypes(cfg, ins, nin, outs);
@@ -250,10 +260,9 @@ void TensorIter::compute_dtypes(const IterConfig& cfg, const Tensor* ins, int ni
   }
   for (int i = 0; i < nin; ++i) {
     const Tensor& t = ins[i];
-    if (cfg.promote_inputs && t.defined() && t.dtype() != common_dtype_)
-      operands_[noutputs_ + i] = convert_input(t, common_dtype_);
-    else
-      operands_[noutputs_ + i] = t;
+    Tensor op = cfg.promote_inputs && t.defined() && t.dtype() != common_dtype_ ? convert_input(t, common_dtype_) : t;
+    if (op.defined() && op.device() != device_) op = scalar_on_device(op, device_);  // a CPU 0-dim input
+    operands_[noutputs_ + i] = std::move(op);
   }
 }
 

@@ -1,5 +1,6 @@
 // copy_, contiguous, clone, dtype/device conversion, fill_.
 #include "ctorch/autograd/autograd.h"
+#include "ctorch/cuda/cuda_api.h"
 #include "ctorch/dispatch/registry.h"
 #include "ctorch/iter/tensor_iter.h"
 #include "ctorch/ops/creation.h"
@@ -8,9 +9,19 @@
 
 namespace ctorch {
 
-Tensor& copy_nobump_(Tensor& dst, const Tensor& src) {
+Tensor& copy_nobump_(Tensor& dst, const Tensor& src) { return copy_nobump_(dst, src, false); }
+
+Tensor& copy_nobump_(Tensor& dst, const Tensor& src, bool non_blocking) {
   if (dst.is_same(src) || dst.numel() == 0) return dst;
-  NoGradGuard no_grad;  // the broadcast view below is internal
+  NoGradGuard no_grad;
+  if (dst.device() != src.device()) {
+    // Shape errors first, with copy_'s message, then the transfer (cuda/copy.cu).
+    Shape b = broadcast_shapes(dst.sizes(), src.sizes());
+    CT_CHECK(b == dst.sizes(), "output with shape ", shape_str(dst.sizes()), " doesn't match the broadcast shape ",
+             shape_str(b));
+    cuda::copy_between(dst, src, non_blocking);
+    return dst;
+  }  // the broadcast view below is internal
   IterConfig c;
   c.op = "copy_";
   c.outputs = {dst};
@@ -18,9 +29,6 @@ Tensor& copy_nobump_(Tensor& dst, const Tensor& src) {
   c.promote_inputs = false;
   c.check_castable = false;
   c.is_inplace = true;
-  // Host<->device copies belong to the CUDA part (not built yet): say so clearly.
-  CT_CHECK(dst.device() == src.device(), "[copy_] no kernel for copies between ", src.device().str(), " and ",
-           dst.device().str());
   TensorIter it(std::move(c));
   kernel<PointwiseFn>(OpId::copy, dst.device())(it);
   return dst;
@@ -68,11 +76,10 @@ Tensor to_dtype(const Tensor& t, ScalarType dtype, bool copy) {
 }
 
 Tensor to_device(const Tensor& t, Device d, bool copy, bool non_blocking) {
-  (void)non_blocking;
   if (t.device().type == d.type && (d.index < 0 || t.device().index == d.index || t.device().is_cpu()) && !copy)
     return t;
   Tensor out = empty(t.sizes(), t.options().device(d));
-  copy_raw(out, t);
+  copy_nobump_(out, t, non_blocking);
   if (autograd::should_record({t})) autograd::record("ToCopyBackward0", {t}, {out}, pass_through, false);
   return out;
 }

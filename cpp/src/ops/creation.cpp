@@ -100,6 +100,7 @@ namespace {
 TensorOptions like(const Tensor& t, const TensorOptions& o) {
   TensorOptions r = o;
   if (!r.dtype_) r.dtype_ = t.dtype();
+  if (!r.has_device_) r = r.device(t.device());  // zeros_like(cuda_t) stays on cuda_t's device
   return r;
 }
 }  // namespace

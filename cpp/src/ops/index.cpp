@@ -53,6 +53,11 @@ void check_no_overlap(const Tensor& out, const Tensor& in) {
            "memory location. Please clone() the tensor before performing the operation.");
 }
 
+void check_same_device(const Tensor& a, const Tensor& b) {
+  CT_CHECK(a.device() == b.device(), "Expected all tensors to be on the same device, but found at least two devices, ",
+           a.device().str(), " and ", b.device().str(), "!");
+}
+
 void check_scalar_fits(const Scalar& v, ScalarType t) {
   if (t == kBool || v.is_bool()) return;
   double lo = 0, hi = 0;
@@ -522,6 +527,7 @@ Tensor masked_fill(const Tensor& t, const Tensor& mask, const Tensor& value) {
 }
 
 Tensor& masked_fill_out(Tensor& out, const Tensor& t, const Tensor& mask, const Scalar& value) {
+  check_same_device(t, out);
   Tensor r = masked_fill(t, mask, value);
   resize_out(out, r.sizes(), "masked_fill");
   copy_nobump(out, r);
@@ -532,10 +538,14 @@ Tensor& masked_fill_out(Tensor& out, const Tensor& t, const Tensor& mask, const 
 Tensor masked_select(const Tensor& t, const Tensor& mask) {
   CT_CHECK(mask.dtype() == kBool, "masked_select: expected BoolTensor for mask");
   Shape b = broadcast_shapes(mask.sizes(), t.sizes());  // PyTorch's operand order in its message
+  // A CPU 0-dim mask may select from a CUDA tensor (as a CPU scalar may join a CUDA op).
+  Tensor m = mask.device() != t.device() && mask.device().is_cpu() && mask.dim() == 0 ? to_device(mask, t.device())
+                                                                                       : mask;
+  check_same_device(t, m);
   Tensor r;
   {
     NoGradGuard ng;
-    r = kernel<MaskedSelectFn>(OpId::masked_select, t.device())(contiguous(expand(t, b)), contiguous(expand(mask, b)));
+    r = kernel<MaskedSelectFn>(OpId::masked_select, t.device())(contiguous(expand(t, b)), contiguous(expand(m, b)));
   }
   autograd::record_masked_select(t, mask, r);
   return r;
@@ -543,6 +553,7 @@ Tensor masked_select(const Tensor& t, const Tensor& mask) {
 
 Tensor& masked_select_out(Tensor& out, const Tensor& t, const Tensor& mask) {
   CT_CHECK(out.dtype() == t.dtype(), "masked_select(): self and result must have the same scalar type");
+  check_same_device(t, out);
   Tensor r = masked_select(t, mask);
   resize_out(out, r.sizes(), "masked_select");
   copy_nobump(out, r);
@@ -556,6 +567,7 @@ Tensor nonzero(const Tensor& t) { return kernel<NonzeroFn>(OpId::nonzero, t.devi
 Tensor& nonzero_out(Tensor& out, const Tensor& t) {
   CT_CHECK(out.dtype() == kInt64, "nonzero: Expected out tensor to have scalar type Long but got scalar type",
            dtype_legacy_name(out.dtype()));
+  check_same_device(t, out);
   Tensor r = nonzero(t);
   resize_out(out, r.sizes(), "nonzero");
   copy_nobump(out, r);

@@ -30,10 +30,23 @@ struct AdvIndex {
 
 bool adv_is_mask(const Tensor& t) { return t.dtype() == kBool || t.dtype() == kUInt8; }
 
-// Masks become their nonzero() columns; int32 becomes int64. One entry per dim of self.
+// PyTorch: index tensors live on the CPU or on self's device (IndexError otherwise); CPU ones
+// are moved to self's device.
+void adv_check_device(const Tensor& self, const Tensor& t) {
+  CT_CHECK_INDEX(t.device().is_cpu() || t.device() == self.device(), "indices should be either on cpu or on the same "
+                 "device as the indexed tensor (", self.device().str(), ")");
+}
+Tensor adv_on_device(const Tensor& self, const Tensor& t) {
+  return t.device() == self.device() ? t : to_device(t, self.device());
+}
+
+// Masks become their nonzero() columns; int32 becomes int64. One entry per dim of self, on
+// self's device.
 std::vector<std::optional<Tensor>> adv_expand(const Tensor& self, const std::vector<std::optional<Tensor>>& in) {
   CT_CHECK_INDEX(int64_t(in.size()) <= self.dim(), "too many indices for tensor of dimension ", self.dim(), " (got ",
                  in.size(), ")");
+  for (const auto& e : in)
+    if (e && e->defined()) adv_check_device(self, *e);
   std::vector<std::optional<Tensor>> out;
   int64_t d = 0;
   for (const auto& e : in) {
@@ -51,11 +64,11 @@ std::vector<std::optional<Tensor>> adv_expand(const Tensor& self, const std::vec
         CT_CHECK_INDEX(t.sizes()[j] == self.sizes()[d + j], "The shape of the mask ", shape_str(t.sizes()),
                        " at index ", j, " does not match the shape of the indexed tensor ", shape_str(self.sizes()),
                        " at index ", d + j);
-      Tensor nz = nonzero(t);
+      Tensor nz = adv_on_device(self, nonzero(t));  // a CPU mask: nonzero on the host, one copy
       for (int64_t j = 0; j < t.dim(); ++j) out.emplace_back(select(nz, 1, j));
       d += t.dim();
     } else if (t.dtype() == kInt64 || t.dtype() == kInt32) {
-      out.emplace_back(t.dtype() == kInt64 ? t : to_dtype(t, kInt64));
+      out.emplace_back(adv_on_device(self, t.dtype() == kInt64 ? t : to_dtype(t, kInt64)));
       ++d;
     } else {
       throw IndexError("tensors used as indices must be long, int, byte or bool tensors");
@@ -145,7 +158,12 @@ Tensor& index_put_impl(Tensor& self, const std::vector<std::optional<Tensor>>& i
     return self;
   }
   check_no_overlap(self, values);
-  const Tensor v = expand(values, a.result);
+  // A CPU 0-dim value may be written into a CUDA tensor (PyTorch moves it); others must match.
+  Tensor vd = values.device() != self.device() && values.device().is_cpu() && values.dim() == 0
+                  ? to_device(values, self.device())
+                  : values;
+  check_same_device(self, vd);
+  const Tensor v = expand(vd, a.result);
   if (shape_numel(a.result) == 0) return self;
   IterConfig c;
   c.op = "index_put_";
@@ -188,7 +206,10 @@ Tensor index(const Tensor& t, const std::vector<std::optional<Tensor>>& indices)
 namespace {
 Tensor index_raw(const Tensor& t, const std::vector<std::optional<Tensor>>& indices) {
   CT_CHECK_INDEX(!indices.empty(), "at least one index must be provided");
-  if (adv_leading_mask(t, indices) && indices[0]->dim() == t.dim()) return masked_select(t, *indices[0]);
+  if (adv_leading_mask(t, indices) && indices[0]->dim() == t.dim()) {
+    adv_check_device(t, *indices[0]);
+    return masked_select(t, adv_on_device(t, *indices[0]));
+  }
   AdvIndex a = adv_make(t, indices);
   if (!a.any) return clone_nobump(t);
   if (shape_numel(a.result) == 0) return empty(a.result, t.options());
@@ -218,11 +239,12 @@ Tensor& index_put_(Tensor& t, const std::vector<std::optional<Tensor>>& indices,
     return t;
   }
   if (!accumulate && values.numel() == 1 && values.dim() == 0 && values.dtype() == t.dtype() &&
-      values.device() == t.device() && adv_leading_mask(t, indices)) {
+      (values.device() == t.device() || values.device().is_cpu()) && adv_leading_mask(t, indices)) {
     // x[mask] = scalar: a masked fill (mask broadcast over the trailing dims).
+    adv_check_device(t, *indices[0]);
     Shape ms = indices[0]->sizes();
     ms.resize(size_t(t.dim()), 1);
-    masked_fill_(t, indices[0]->view(ms), values.item());
+    masked_fill_(t, adv_on_device(t, *indices[0]).view(ms), values.item());
     return t;
   }
   index_put_impl(t, indices, values, accumulate);

@@ -18,6 +18,9 @@ bool overlaps(const Tensor& a, const Tensor& b);
 // tensor refer to a single memory location. ..." when out and in overlap.
 void check_no_overlap(const Tensor& out, const Tensor& in);
 void check_scalar_fits(const Scalar& v, ScalarType t);
+// RuntimeError "Expected all tensors to be on the same device, but found at least two devices,
+// cuda:0 and cpu!" (PyTorch's text; `a`'s device first) unless a and b share a device.
+void check_same_device(const Tensor& a, const Tensor& b);
 inline int64_t nonempty_dim(const Tensor& t) { return t.dim() == 0 ? 1 : t.dim(); }
 inline Tensor as_1d(const Tensor& t) { return t.dim() == 0 ? t.reshape({1}) : t; }
 

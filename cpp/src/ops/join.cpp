@@ -84,6 +84,7 @@ Tensor& join_cat_out(Tensor& out, const std::vector<Tensor>& ts, int64_t dim) {
   CT_CHECK_TYPE(can_cast(p.dtype, out.dtype()), "torch.cat(): input types can't be cast to the desired output type ",
                 dtype_legacy_name(out.dtype()));
   for (const auto& t : ts) check_no_overlap(out, t);
+  check_same_device(ts[0], out);  // the fast path hands out's pointer to the inputs' kernel
   resize_out(out, p.shape, "cat");
   join_fill(out, p);
   out.get()->bump_version();

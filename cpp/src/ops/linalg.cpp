@@ -21,6 +21,16 @@ void check_not_bool(const Tensor& t, const char* kernel_name) {
   CT_CHECK_T(t.dtype() != kBool, NotImplementedError, "\"", kernel_name, "\" not implemented for 'Bool'");
 }
 
+// Kernels get raw pointers: every operand must be on one device (PyTorch's messages).
+void check_devices(const Tensor& a, const Tensor& b) {
+  CT_CHECK(a.device() == b.device(), "Expected all tensors to be on the same device, but found at least two devices, ",
+           a.device().str(), " and ", b.device().str(), "!");
+}
+void check_out_device(const Tensor& out, const Tensor& like) {
+  CT_CHECK(out.device() == like.device(), "Expected out tensor to have device ", like.device().str(), ", but got ",
+           out.device().str(), " instead");
+}
+
 bool overlaps(const Tensor& a, const Tensor& b) {
   return a.defined() && b.defined() && a.get()->storage().get() == b.get()->storage().get();
 }
@@ -47,11 +57,14 @@ void run_gemm(const Tensor& c, const Tensor& a, const Tensor& b, const Scalar& a
   g.alpha = alpha;
   g.beta = beta;
   if (c.numel() == 0) return;
+  check_devices(a, b);
+  check_devices(a, c);
   kernel<GemmFn>(OpId::gemm, c.device())(g);
 }
 
 // Writes the product into `out` (resized), through a temporary when out overlaps an input.
 Tensor& gemm_into(Tensor& out, const Shape& shape, const Tensor& a, const Tensor& b) {
+  check_out_device(out, a);
   resize_out(out, shape, "mm");
   if (overlaps(out, a) || overlaps(out, b)) {
     Tensor tmp = empty(shape, out.options());
@@ -72,6 +85,7 @@ void check_out_dtype(const Tensor& out, ScalarType expected) {
 void check_mm(const Tensor& a, const Tensor& b) {
   CT_CHECK(a.dim() == 2, "self must be a matrix");
   CT_CHECK(b.dim() == 2, "mat2 must be a matrix");
+  check_devices(a, b);
   CT_CHECK(a.sizes()[1] == b.sizes()[0], "mat1 and mat2 shapes cannot be multiplied (", a.sizes()[0], "x",
            a.sizes()[1], " and ", b.sizes()[0], "x", b.sizes()[1], ")");
   CT_CHECK(a.dtype() == b.dtype(), "expected m1 and m2 to have the same dtype, but got: ", cpp_name(a), " != ",
@@ -82,6 +96,7 @@ void check_mm(const Tensor& a, const Tensor& b) {
 void check_bmm(const Tensor& a, const Tensor& b) {
   CT_CHECK(a.dim() == 3, "batch1 must be a 3D tensor");
   CT_CHECK(b.dim() == 3, "batch2 must be a 3D tensor");
+  check_devices(a, b);
   CT_CHECK(b.sizes()[0] == a.sizes()[0] && b.sizes()[1] == a.sizes()[2],
            "Expected size for first two dimensions of batch2 tensor to be: [", a.sizes()[0], ", ", a.sizes()[2],
            "] but got: [", b.sizes()[0], ", ", b.sizes()[1], "].");
@@ -91,6 +106,7 @@ void check_bmm(const Tensor& a, const Tensor& b) {
 
 void check_mv(const Tensor& m, const Tensor& v) {
   CT_CHECK(m.dim() == 2 && v.dim() == 1, "vector + matrix @ vector expected, got 1, ", m.dim(), ", ", v.dim());
+  check_devices(m, v);
   CT_CHECK(m.sizes()[1] == v.sizes()[0], "size mismatch, got input (", m.sizes()[0], "), mat (", m.sizes()[0], "x",
            m.sizes()[1], "), vec (", v.sizes()[0], ")");
   CT_CHECK(m.dtype() == v.dtype(), "addmv input tensors must have the same dtype, but got ", legacy(v), ", ",
@@ -100,6 +116,7 @@ void check_mv(const Tensor& m, const Tensor& v) {
 
 void check_dot(const Tensor& a, const Tensor& b) {
   CT_CHECK(a.dim() == 1 && b.dim() == 1, "1D tensors expected, but got ", a.dim(), "D and ", b.dim(), "D tensors");
+  check_devices(a, b);
   CT_CHECK(a.dtype() == b.dtype(), "dot : expected both vectors to have same dtype, but found ", legacy(a), " and ",
            legacy(b));
   CT_CHECK(a.numel() == b.numel(), "inconsistent tensor size, expected tensor [", a.numel(), "] and src [",
@@ -146,6 +163,7 @@ Tensor dot(const Tensor& a, const Tensor& b) {
 Tensor& dot_out(Tensor& out, const Tensor& a, const Tensor& b) {
   check_dot(a, b);
   check_out_dtype(out, a.dtype());
+  check_out_device(out, a);
   resize_out(out, {}, "dot");
   return copy_(out, dot(a, b));
 }
@@ -165,6 +183,7 @@ Tensor& mv_out(Tensor& out, const Tensor& m, const Tensor& v) {
   check_mv(m, v);
   CT_CHECK(out.dtype() == m.dtype(), "addmv input tensors must have the same dtype, but got ", legacy(out), ", ",
            legacy(m), ", and ", legacy(v));
+  check_out_device(out, m);
   resize_out(out, {m.sizes()[0]}, "mv");
   return copy_(out, mv(m, v));
 }
@@ -202,6 +221,8 @@ namespace {
 void check_addmm(const Tensor& self, const Tensor& m1, const Tensor& m2) {
   CT_CHECK(m1.dim() == 2, "mat1 must be a matrix, got ", m1.dim(), "-D tensor");
   CT_CHECK(m2.dim() == 2, "mat2 must be a matrix, got ", m2.dim(), "-D tensor");
+  check_devices(self, m1);
+  check_devices(self, m2);
   CT_CHECK(self.dtype() == m2.dtype(), "self and mat2 must have the same dtype, but got ", legacy(self), " and ",
            legacy(m2));
   CT_CHECK(m1.dtype() == m2.dtype(), "mat1 and mat2 must have the same dtype, but got ", legacy(m1), " and ",
@@ -230,6 +251,7 @@ Tensor& addmm_out(Tensor& out, const Tensor& self, const Tensor& m1, const Tenso
                   const Scalar& alpha) {
   check_addmm(self, m1, m2);
   check_out_dtype(out, m1.dtype());
+  check_out_device(out, m1);
   Tensor r = addmm(self, m1, m2, beta, alpha);
   resize_out(out, r.sizes(), "addmm");
   return copy_(out, r);
@@ -290,6 +312,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
 Tensor& matmul_out(Tensor& out, const Tensor& a, const Tensor& b) {
   Tensor r = matmul(a, b);
   check_out_dtype(out, r.dtype());
+  check_out_device(out, r);
   resize_out(out, r.sizes(), "matmul");
   return copy_(out, r);
 }

@@ -99,7 +99,9 @@ Tensor binary_op_raw(OpId op, Kind k, const Tensor& out, const Tensor& a, const 
     it.scalars[0] = alpha;
   } else if ((op == OpId::mul || op == OpId::div || op == OpId::div_floor || op == OpId::div_trunc) &&
              (it.common_dtype() == kFloat16 || it.common_dtype() == kBFloat16) && b.numel() == 1 &&
-             it.numel() > 0) {
+             it.numel() > 0 && b.device().is_cpu()) {
+    // A CUDA divisor/factor is read on the device in the op's dtype (as PyTorch's CUDA kernels
+    // do, and without a host sync); CPU ones keep their original value.
     it.scalars[0] = b.item();  // see reduced_scalar_kernel
     it.scalars[1] = true;
   }

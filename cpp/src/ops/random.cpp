@@ -6,6 +6,7 @@
 #include <limits>
 #include <numeric>
 
+#include "ctorch/autograd/autograd.h"
 #include "ctorch/core/generator.h"
 #include "ctorch/dispatch/registry.h"
 #include "ctorch/dispatch/dtype_dispatch.h"
@@ -73,6 +74,12 @@ Tensor bernoulli_probs(const Tensor& p, const Shape& shape) {
 
 // out = a * b + c elementwise in out's dtype with one rounding per op (torch runs mul_ then add_).
 void mul_add(Tensor& out, const Tensor& b, const Tensor& c) {
+  if (!out.device().is_cpu()) {  // device memory: the same two rounded ops as kernels
+    NoGradGuard ng;
+    mul_(out, b);
+    add_(out, c, Scalar(int64_t(1)));
+    return;
+  }
   CT_DISPATCH_FLOATING(out.dtype(), "normal", [&] {
     using acc = compute_t<scalar_t>;
     scalar_t* o = out.data_ptr<scalar_t>();
@@ -92,7 +99,8 @@ Tensor contiguous_as(const Tensor& t, const Shape& shape, ScalarType dt) {
 }
 
 void check_std_tensor(const Tensor& std) {
-  Tensor s = contiguous_as(std, std.sizes(), kFloat64);
+  // Checked on the host (one copy for a device tensor).
+  Tensor s = contiguous_as(std.device().is_cpu() ? std : to_device(std, Device()), std.sizes(), kFloat64);
   const double* p = s.data_ptr<double>();
   for (int64_t i = 0; i < s.numel(); ++i)
     CT_CHECK(p[i] >= 0.0, "normal expects all elements of std >= 0.0");

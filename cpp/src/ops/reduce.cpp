@@ -140,6 +140,8 @@ Reduced run_reduce(OpId op, const Tensor& a, const std::vector<bool>& mask, bool
 Tensor& write_out(Tensor& out, const Tensor& result, bool check_cast = true) {
   CT_CHECK(!check_cast || can_cast(result.dtype(), out.dtype()), "result type ", dtype_legacy_name(result.dtype()),
            " can't be cast to the desired output type ", dtype_legacy_name(out.dtype()));
+  CT_CHECK(out.device() == result.device(), "Expected out tensor to have device ", result.device().str(),
+           ", but got ", out.device().str(), " instead");  // copy_ would cross devices silently
   resize_out(out, result.sizes(), "reduce");
   copy_(out, result);
   return out;

@@ -347,7 +347,8 @@ Tensor as_strided(const Tensor& t, const IntList& size, const IntList& stride, s
     };
     int64_t lo = std::min(in_off, off);
     int64_t hi = std::max(in_off + span(in, ist), off + span(vs, vst));
-    Tensor pos = arange(Scalar(int64_t(0)), Scalar(hi - lo + 1), Scalar(int64_t(1)), kInt64);
+    Tensor pos = arange(Scalar(int64_t(0)), Scalar(hi - lo + 1), Scalar(int64_t(1)),
+                        TensorOptions(kInt64).device(g.device()));
     Tensor flat = zeros({hi - lo + 1}, g.options());
     Tensor vpos = reshape(as_strided(pos, vs, vst, off - lo), {-1});
     index_put_(flat, {std::optional<Tensor>(vpos)}, reshape(g, {-1}), true);

@@ -1,5 +1,12 @@
-"""ctorch.cuda: device queries and seeding. On builds without CUDA everything reports no device."""
+"""ctorch.cuda: devices, streams, events, the caching allocator and the CUDA generators.
+
+Like torch.cuda, nothing here touches the driver until it is needed (lazy initialisation):
+`is_available()` and `device_count()` never raise; calls that need a GPU raise AssertionError
+("Torch not compiled with CUDA enabled") on a CPU-only build and RuntimeError when the build has
+CUDA but the machine has no usable GPU.
+"""
 from .. import _C
+from .._size import device as _device_cls
 
 _initialized = False
 
@@ -13,68 +20,125 @@ def is_available():
 
 
 def device_count():
-    if not _compiled():
-        return 0
-    fn = getattr(_C, "_cuda_device_count", None)
-    return int(fn()) if fn else 0
+    return int(_C._cuda_device_count()) if _compiled() else 0
 
 
 def is_initialized():
     return _initialized
 
 
+def _lazy_init():
+    global _initialized
+    if _initialized:
+        return
+    if not _compiled():
+        raise AssertionError("Torch not compiled with CUDA enabled")
+    _C._cuda_check_available()
+    _initialized = True
+
+
 def init():
     _lazy_init()
 
 
-def _lazy_init():
-    if not _compiled():
-        raise AssertionError("Torch not compiled with CUDA enabled")
+def is_bf16_supported(including_emulation=True):
+    return is_available()
+
+
+def _get_device_index(device, optional=True):
+    """None -> current device; int; 'cuda:1'; ctorch.device('cuda', 1)."""
+    if isinstance(device, str):
+        device = _device_cls(device)
+    if isinstance(device, _device_cls):
+        if device.type != "cuda":
+            raise ValueError("Expected a cuda device, but got: %s" % device)
+        device = device.index
+    if device is None:
+        if not optional:
+            raise ValueError("Expected a torch.device with a specified index or an integer, but got:None")
+        return current_device()
+    if not isinstance(device, int):
+        raise ValueError("Expected a torch.device with a specified index or an integer, but got:%r" % (device,))
+    return device
 
 
 def current_device():
     _lazy_init()
-    return 0
+    return int(_C._cuda_current_device())
 
 
 def set_device(device):
+    d = _get_device_index(device)
+    if d >= 0:
+        _lazy_init()
+        _C._cuda_set_device(d)
+
+
+class device:
+    """Context manager that changes the current device."""
+
+    def __init__(self, device):
+        self.idx = _get_device_index(device, optional=True) if device is not None else -1
+        self.prev_idx = -1
+
+    def __enter__(self):
+        if self.idx >= 0:
+            self.prev_idx = current_device()
+            if self.prev_idx != self.idx:
+                _C._cuda_set_device(self.idx)
+
+    def __exit__(self, *exc):
+        if self.idx >= 0 and self.prev_idx != self.idx:
+            _C._cuda_set_device(self.prev_idx)
+        return False
+
+
+class device_of(device):
+    """Context manager that makes the tensor's device current (no-op for CPU tensors)."""
+
+    def __init__(self, obj):
+        super().__init__(obj.get_device() if obj.is_cuda else None)
+
+
+class _CudaDeviceProperties:
+    def __init__(self, d):
+        self.__dict__.update(d)
+        self.is_integrated = False
+        self.is_multi_gpu_board = False
+
+    def __repr__(self):
+        return ("_CudaDeviceProperties(name='%s', major=%d, minor=%d, total_memory=%dMB, multi_processor_count=%d)"
+                % (self.name, self.major, self.minor, self.total_memory >> 20, self.multi_processor_count))
+
+
+def get_device_properties(device=None):
     _lazy_init()
+    d = _get_device_index(device)
+    _C._cuda_check_device(d)
+    return _CudaDeviceProperties(_C._cuda_device_properties(d))
 
 
 def get_device_name(device=None):
-    _lazy_init()
-    fn = getattr(_C, "_cuda_device_name", None)
-    return fn(0 if device is None else int(getattr(device, "index", device) or 0)) if fn else "cuda"
+    return get_device_properties(device).name
+
+
+def get_device_capability(device=None):
+    p = get_device_properties(device)
+    return (p.major, p.minor)
+
+
+def get_arch_list():
+    return ["sm_90"] if _compiled() else []
 
 
 def synchronize(device=None):
-    if _compiled():
-        fn = getattr(_C, "_cuda_synchronize", None)
-        if fn:
-            fn()
-
-
-def empty_cache():
-    pass
-
-
-def manual_seed(seed):
-    """Seeds the CUDA generators (no-op without CUDA, like torch's lazy seeding)."""
-    fn = getattr(_C, "_cuda_manual_seed", None)
-    if fn and is_available():
-        fn(int(seed))
-
-
-manual_seed_all = manual_seed
-
-
-def seed():
-    pass
-
-
-seed_all = seed
-
-
-def initial_seed():
     _lazy_init()
-    return 0
+    _C._cuda_synchronize(_get_device_index(device))
+
+
+from .streams import Stream, Event, ExternalStream, StreamContext, stream, current_stream, default_stream, set_stream  # noqa: E402,F401
+from .memory import (empty_cache, memory_allocated, max_memory_allocated, memory_reserved, max_memory_reserved,  # noqa: E402,F401
+                     memory_cached, max_memory_cached, reset_peak_memory_stats, reset_max_memory_allocated,
+                     reset_max_memory_cached, memory_stats, memory_summary, mem_get_info, OutOfMemoryError)
+from .random import (manual_seed, manual_seed_all, seed, seed_all, initial_seed, get_rng_state,  # noqa: E402,F401
+                     get_rng_state_all, set_rng_state, set_rng_state_all)

@@ -22,6 +22,10 @@ class CT_API Allocator {
  public:
   virtual ~Allocator() = default;
   virtual DataPtr allocate(size_t nbytes) = 0;
+  // Device allocators place the block on d (index already resolved); the CPU ignores d.
+  virtual DataPtr allocate_on(size_t nbytes, Device d) { (void)d; return allocate(nbytes); }
+  // Copies bytes between two blocks of this allocator (storage resize).
+  virtual void copy_bytes(void* dst, const void* src, size_t n);
 };
 
 CT_API Allocator* cpu_allocator();  // 64-byte aligned

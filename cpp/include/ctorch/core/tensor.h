@@ -15,12 +15,14 @@ namespace ctorch {
 struct CT_API TensorOptions {
   std::optional<ScalarType> dtype_;
   Device device_;
+  // Set when a device was asked for: *_like(t, o) otherwise follow t's device, as in libtorch.
+  bool has_device_ = false;
   bool requires_grad_ = false;
   TensorOptions() = default;
   TensorOptions(ScalarType t) : dtype_(t) {}
-  TensorOptions(Device d) : device_(d) {}
+  TensorOptions(Device d) : device_(d), has_device_(true) {}
   TensorOptions dtype(ScalarType t) const { auto o = *this; o.dtype_ = t; return o; }
-  TensorOptions device(Device d) const { auto o = *this; o.device_ = d; return o; }
+  TensorOptions device(Device d) const { auto o = *this; o.device_ = d; o.has_device_ = true; return o; }
   TensorOptions requires_grad(bool r = true) const { auto o = *this; o.requires_grad_ = r; return o; }
   ScalarType dtype_or_default() const { return dtype_ ? *dtype_ : get_default_dtype(); }
 };

@@ -35,6 +35,7 @@ CT_API Tensor clone(const Tensor& t);
 CT_API Tensor& copy_(Tensor& dst, const Tensor& src);
 // copy_ for freshly allocated results: no version bump, no autograd recording.
 CT_API Tensor& copy_nobump_(Tensor& dst, const Tensor& src);
+CT_API Tensor& copy_nobump_(Tensor& dst, const Tensor& src, bool non_blocking);
 CT_API Tensor to_dtype(const Tensor& t, ScalarType dtype, bool copy = false);
 CT_API Tensor to_device(const Tensor& t, Device d, bool copy = false, bool non_blocking = false);
 // Resizes an out= tensor to `size` if needed (PyTorch resizes empty/mismatched outs).

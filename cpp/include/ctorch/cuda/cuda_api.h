@@ -1,0 +1,84 @@
+#pragma once
+// Host-side API of the CUDA part (no CUDA headers: the bindings and the CPU-only build include it).
+// Implemented by cuda/*.cu when the build has nvcc; cpp/src/core/cuda_stub.cpp otherwise, where
+// every call except the queries throws "Torch not compiled with CUDA enabled".
+// Streams and events travel as opaque handles (cudaStream_t / cudaEvent_t cast to uintptr_t);
+// stream 0 is the legacy default stream, as in PyTorch.
+#include <cstdint>
+#include <string>
+
+#include "ctorch/core/tensor.h"
+
+namespace ctorch {
+namespace cuda {
+
+CT_API int device_count();  // 0 without a driver or a device (never throws)
+// Throws "Torch not compiled with CUDA enabled" / "Found no NVIDIA driver ..." / invalid ordinal.
+CT_API void check_available();
+CT_API void check_device(int index);
+CT_API int current_device();
+CT_API void set_device(int index);
+// Fills a device's -1 index with the current device.
+CT_API Device resolve(Device d);
+
+struct DeviceProps {
+  std::string name;
+  int major = 0, minor = 0;
+  int64_t total_memory = 0;
+  int multi_processor_count = 0;
+  int warp_size = 32;
+  int64_t l2_cache_size = 0;
+};
+CT_API DeviceProps device_properties(int index);
+
+CT_API void synchronize(int device);  // -1: current
+
+// Streams.
+CT_API uintptr_t current_stream(int device);
+CT_API void set_current_stream(int device, uintptr_t stream);
+CT_API uintptr_t stream_create(int device, int priority);
+CT_API void stream_destroy(int device, uintptr_t stream);
+CT_API void stream_synchronize(int device, uintptr_t stream);
+CT_API bool stream_query(int device, uintptr_t stream);
+CT_API void stream_wait_event(int device, uintptr_t stream, uintptr_t event);
+CT_API std::pair<int, int> stream_priority_range();
+
+// Events.
+CT_API uintptr_t event_create(int device, bool enable_timing, bool blocking);
+CT_API void event_destroy(int device, uintptr_t event);
+CT_API void event_record(int device, uintptr_t event, uintptr_t stream);
+CT_API void event_synchronize(uintptr_t event);
+CT_API bool event_query(uintptr_t event);
+CT_API double event_elapsed_ms(uintptr_t start, uintptr_t end);
+
+// Caching allocator statistics (bytes) and control.
+struct MemoryStats {
+  int64_t allocated = 0, max_allocated = 0;
+  int64_t reserved = 0, max_reserved = 0;
+  int64_t num_allocs = 0, num_frees = 0, num_cuda_mallocs = 0, num_cuda_frees = 0;
+};
+CT_API MemoryStats memory_stats(int device);
+CT_API void reset_peak_memory_stats(int device);
+CT_API void empty_cache();
+CT_API std::pair<int64_t, int64_t> mem_get_info(int device);  // free, total
+
+// Page-locked host memory.
+CT_API Tensor pin_memory(const Tensor& t);
+CT_API bool is_pinned(const Tensor& t);
+
+// Copies between devices (either side may be CPU). dst and src have equal shapes up to
+// broadcasting of src; dtypes may differ.
+CT_API void copy_between(Tensor& dst, const Tensor& src, bool non_blocking);
+
+// Philox generator of each device (seed + offset, like PyTorch's CUDA generator).
+CT_API void manual_seed(int device, uint64_t seed);  // -1: all devices
+CT_API uint64_t initial_seed(int device);
+CT_API uint64_t seed(int device);  // nondeterministic reseed; returns the new seed
+CT_API void get_rng_state(int device, uint64_t* seed, uint64_t* offset);
+CT_API void set_rng_state(int device, uint64_t seed, uint64_t offset);
+
+// The GEMM back end in use on this device ("cublas" or "ctorch"), for tests and benchmarks.
+CT_API std::string gemm_backend();
+
+}  // namespace cuda
+}  // namespace ctorch

@@ -1,0 +1,223 @@
+// Caching device allocator and page-locked host memory.
+//
+// Note [CUDA caching allocator]
+// cudaMalloc/cudaFree synchronise the device and cost tens of microseconds, so freed blocks are
+// kept and handed out again. A block belongs to the stream that was current when it was
+// allocated; it is reused only by allocations on that same stream, where stream order already
+// guarantees that earlier kernels using it have finished (tensors used on another stream need
+// record_stream, which ctorch does not have yet). Sizes are rounded (512 B below 1 MiB, 2 MiB
+// above) and a cached block is taken when it is at most 25% (or one rounding unit) larger than
+// asked. When cudaMalloc fails the cache of that device is released and the call retried once.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+#include <tuple>
+#include <vector>
+
+#include "common.cuh"
+#include "ctorch/ops/shape.h"
+
+namespace ctorch {
+namespace cuda {
+
+namespace {
+
+constexpr size_t kSmallLimit = size_t(1) << 20;
+constexpr size_t kSmallRound = 512;
+constexpr size_t kLargeRound = size_t(2) << 20;
+constexpr int kMaxDev = 64;
+
+size_t round_size(size_t n) {
+  if (n < kSmallLimit) return std::max(kSmallRound, (n + kSmallRound - 1) / kSmallRound * kSmallRound);
+  return (n + kLargeRound - 1) / kLargeRound * kLargeRound;
+}
+
+struct Block {
+  void* ptr;
+  size_t size;
+  int device;
+  cudaStream_t stream;
+};
+
+using FreeKey = std::tuple<cudaStream_t, size_t, void*>;
+
+struct DeviceState {
+  std::set<FreeKey> free_blocks;       // ordered by (stream, size): lower_bound is the best fit
+  std::map<void*, Block> live;         // allocated blocks
+  MemoryStats stats;
+};
+
+class CudaCachingAllocator final : public Allocator {
+ public:
+  DataPtr allocate(size_t nbytes) override { return allocate_on(nbytes, Device(kCUDA, current_device())); }
+
+  DataPtr allocate_on(size_t nbytes, Device d) override {
+    if (nbytes == 0) return DataPtr{nullptr, nullptr, nullptr};
+    const int dev = d.index;
+    check_device(dev);
+    DeviceGuard guard(dev);
+    cudaStream_t s = stream_of(dev);
+    const size_t size = round_size(nbytes);
+    std::lock_guard<std::mutex> lk(mu_);
+    DeviceState& st = state_[dev];
+    void* p = nullptr;
+    auto it = st.free_blocks.lower_bound(FreeKey{s, size, nullptr});
+    const size_t slack = std::max(size / 4, size < kSmallLimit ? kSmallRound : kLargeRound);
+    if (it != st.free_blocks.end() && std::get<0>(*it) == s && std::get<1>(*it) <= size + slack) {
+      p = std::get<2>(*it);
+      st.free_blocks.erase(it);
+    } else {
+      cudaError_t e = cudaMalloc(&p, size);
+      if (e == cudaErrorMemoryAllocation) {
+        cudaGetLastError();
+        release_cached(dev);
+        e = cudaMalloc(&p, size);
+      }
+      if (e != cudaSuccess) {
+        cudaGetLastError();
+        size_t free_b = 0, total_b = 0;
+        cudaMemGetInfo(&free_b, &total_b);
+        throw Error(str_cat("CUDA out of memory. Tried to allocate ", mib(size), " MiB. GPU ", dev,
+                            " has a total capacity of ", mib(total_b), " MiB of which ", mib(free_b),
+                            " MiB is free. Of the allocated memory ", mib(st.stats.allocated),
+                            " MiB is allocated by ctorch, and ", mib(st.stats.reserved - st.stats.allocated),
+                            " MiB is reserved by ctorch but unallocated."));
+      }
+      st.stats.reserved += int64_t(size);
+      st.stats.max_reserved = std::max(st.stats.max_reserved, st.stats.reserved);
+      st.stats.num_cuda_mallocs++;
+      sizes_[p] = size;
+    }
+    st.live[p] = Block{p, sizes_[p], dev, s};
+    st.stats.allocated += int64_t(sizes_[p]);
+    st.stats.max_allocated = std::max(st.stats.max_allocated, st.stats.allocated);
+    st.stats.num_allocs++;
+    return DataPtr{p, this, &CudaCachingAllocator::free_fn};
+  }
+
+  void copy_bytes(void* dst, const void* src, size_t n) override {
+    CT_CUDA_CHECK(cudaMemcpyAsync(dst, src, n, cudaMemcpyDeviceToDevice, stream_of(-1)));
+  }
+
+  void free(void* p) {
+    std::lock_guard<std::mutex> lk(mu_);
+    for (int d = 0; d < kMaxDev; ++d) {
+      auto it = state_[d].live.find(p);
+      if (it == state_[d].live.end()) continue;
+      Block b = it->second;
+      state_[d].live.erase(it);
+      state_[d].stats.allocated -= int64_t(b.size);
+      state_[d].stats.num_frees++;
+      state_[d].free_blocks.insert(FreeKey{b.stream, b.size, b.ptr});
+      return;
+    }
+  }
+
+  void empty_cache() {
+    std::lock_guard<std::mutex> lk(mu_);
+    for (int d = 0; d < std::min(device_count(), kMaxDev); ++d) release_cached(d);
+  }
+
+  MemoryStats stats(int dev) {
+    std::lock_guard<std::mutex> lk(mu_);
+    return state_[dev].stats;
+  }
+  void reset_peak(int dev) {
+    std::lock_guard<std::mutex> lk(mu_);
+    MemoryStats& s = state_[dev].stats;
+    s.max_allocated = s.allocated;
+    s.max_reserved = s.reserved;
+  }
+
+ private:
+  static void free_fn(void* ptr, void* ctx) { static_cast<CudaCachingAllocator*>(ctx)->free(ptr); }
+  static int64_t mib(int64_t b) { return b >> 20; }
+
+  // Caller holds mu_. Waits for the device so no queued kernel still uses a block.
+  void release_cached(int dev) {
+    DeviceState& st = state_[dev];
+    if (st.free_blocks.empty()) return;
+    DeviceGuard g(dev);
+    cudaDeviceSynchronize();
+    for (const FreeKey& k : st.free_blocks) {
+      void* p = std::get<2>(k);
+      cudaFree(p);
+      st.stats.reserved -= int64_t(std::get<1>(k));
+      st.stats.num_cuda_frees++;
+      sizes_.erase(p);
+    }
+    st.free_blocks.clear();
+  }
+
+  std::mutex mu_;
+  DeviceState state_[kMaxDev];
+  std::map<void*, size_t> sizes_;  // every block ever obtained from cudaMalloc and not freed
+};
+
+// Never destroyed: freeing device memory after the CUDA runtime has shut down would fail.
+CudaCachingAllocator* g_alloc = new CudaCachingAllocator();
+
+}  // namespace
+
+Allocator* device_allocator() { return g_alloc; }
+
+MemoryStats memory_stats(int device) {
+  if (device < 0) device = current_device();
+  check_device(device);
+  return g_alloc->stats(device);
+}
+void reset_peak_memory_stats(int device) {
+  if (device < 0) device = current_device();
+  check_device(device);
+  g_alloc->reset_peak(device);
+}
+void empty_cache() {
+  if (device_count() == 0) return;  // torch: a no-op before CUDA is initialised
+  g_alloc->empty_cache();
+}
+std::pair<int64_t, int64_t> mem_get_info(int device) {
+  DeviceGuard g(device < 0 ? current_device() : device);
+  size_t f = 0, t = 0;
+  CT_CUDA_CHECK(cudaMemGetInfo(&f, &t));
+  return {int64_t(f), int64_t(t)};
+}
+
+// ---- page-locked host memory ----
+Tensor pin_memory(const Tensor& t) {
+  CT_CHECK(t.device().is_cpu(), "cannot pin '", t.device().is_cuda() ? "torch.cuda." : "torch.",
+           dtype_legacy_name(t.dtype()), "Tensor' only dense CPU tensors can be pinned");
+  check_available();
+  size_t nbytes = size_t(t.numel()) * size_t(t.element_size());
+  void* p = nullptr;
+  CT_CUDA_CHECK(cudaHostAlloc(&p, std::max<size_t>(nbytes, 1), cudaHostAllocDefault));
+  // cudaFreeHost waits for the device, so a non_blocking copy out of this memory finishes first.
+  auto storage = std::make_shared<StorageImpl>(p, nbytes, Device(), [p] { cudaFreeHost(p); });
+  Shape strides(size_t(t.dim()));
+  int64_t s = 1;
+  for (int64_t d = t.dim() - 1; d >= 0; --d) {
+    strides[size_t(d)] = s;
+    s *= t.size(d);
+  }
+  Tensor out(std::make_shared<TensorImpl>(std::move(storage), t.dtype(), t.sizes(), strides, 0));
+  if (t.numel()) {
+    Tensor dst = out;
+    copy_nobump_(dst, t);
+  }
+  return out;
+}
+
+bool is_pinned(const Tensor& t) {
+  if (!t.device().is_cpu() || device_count() == 0 || !t.data_ptr()) return false;
+  cudaPointerAttributes a;
+  if (cudaPointerGetAttributes(&a, t.data_ptr()) != cudaSuccess) {
+    cudaGetLastError();
+    return false;
+  }
+  return a.type == cudaMemoryTypeHost;
+}
+
+}  // namespace cuda
+}  // namespace ctorch

@@ -1,0 +1,76 @@
+"""Statistics and control of the CUDA caching allocator (torch.cuda.memory_* semantics)."""
+from .. import _C
+
+
+class OutOfMemoryError(RuntimeError):
+    pass
+
+
+def _dev(device):
+    from . import _get_device_index
+    return _get_device_index(device)
+
+
+def _ready():
+    from . import is_available
+    return is_available()
+
+
+def memory_stats(device=None):
+    if not _ready():
+        return {}
+    return dict(_C._cuda_memory_stats(_dev(device)))
+
+
+def _stat(key, device):
+    return int(memory_stats(device).get(key, 0))
+
+
+def memory_allocated(device=None):
+    return _stat("allocated_bytes.all.current", device)
+
+
+def max_memory_allocated(device=None):
+    return _stat("allocated_bytes.all.peak", device)
+
+
+def memory_reserved(device=None):
+    return _stat("reserved_bytes.all.current", device)
+
+
+def max_memory_reserved(device=None):
+    return _stat("reserved_bytes.all.peak", device)
+
+
+memory_cached = memory_reserved
+max_memory_cached = max_memory_reserved
+
+
+def reset_peak_memory_stats(device=None):
+    if _ready():
+        _C._cuda_reset_peak_memory_stats(_dev(device))
+
+
+reset_max_memory_allocated = reset_peak_memory_stats
+reset_max_memory_cached = reset_peak_memory_stats
+
+
+def empty_cache():
+    """Releases every unused cached block back to the driver (visible in nvidia-smi)."""
+    if _ready():
+        _C._cuda_empty_cache()
+
+
+def mem_get_info(device=None):
+    from . import _lazy_init
+    _lazy_init()
+    return tuple(_C._cuda_mem_get_info(_dev(device)))
+
+
+def memory_summary(device=None, abbreviated=False):
+    s = memory_stats(device)
+    lines = ["|" + "=" * 60 + "|", "| ctorch CUDA memory summary, device %s" % (device,)]
+    for k in sorted(s):
+        lines.append("| %-45s %12d |" % (k, s[k]))
+    lines.append("|" + "=" * 60 + "|")
+    return "\n".join(lines)
