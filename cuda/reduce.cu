@@ -18,7 +18,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <memory>
 #include <type_traits>
@@ -90,23 +89,44 @@ __device__ __forceinline__ void lane_ids(Lanes L, int t, int& ol, int& rl) {
   }
 }
 
-// Shuffles any trivially copyable accumulator word by word.
+// Accumulators with more than one field (argmax, var, logsumexp) and their warp shuffles.
+template <class V>
+struct ValIdx {
+  V v;
+  int64_t i;  // -1: empty
+};
+struct Welford {
+  double mean, m2;
+  int64_t n;
+};
 template <class A>
-__device__ __forceinline__ A shfl_xor(const A& a, int m) {
-  constexpr int W = int((sizeof(A) + 3) / 4);
-  unsigned w[W] = {};
-  memcpy(w, &a, sizeof(A));
-#pragma unroll
-  for (int k = 0; k < W; ++k) w[k] = __shfl_xor_sync(0xffffffffu, w[k], m);
-  A r;
-  memcpy(&r, w, sizeof(A));
-  return r;
+struct MaxSum {
+  A m, s;  // m is never NaN: a NaN input makes s NaN
+};
+
+template <class V>
+__device__ __forceinline__ V shfl_xor(V v, int m) {
+  static_assert(std::is_arithmetic<V>::value, "an accumulator struct needs its own shfl_xor");
+  if constexpr (std::is_floating_point<V>::value) return __shfl_xor_sync(0xffffffffu, v, m);
+  else if constexpr (sizeof(V) == 8) return V(__shfl_xor_sync(0xffffffffu, (long long)v, m));
+  else return V(__shfl_xor_sync(0xffffffffu, int(v), m));
+}
+template <class V>
+__device__ __forceinline__ ValIdx<V> shfl_xor(const ValIdx<V>& a, int m) {
+  return {shfl_xor(a.v, m), shfl_xor(a.i, m)};
+}
+__device__ __forceinline__ Welford shfl_xor(const Welford& a, int m) {
+  return {shfl_xor(a.mean, m), shfl_xor(a.m2, m), shfl_xor(a.n, m)};
+}
+template <class A>
+__device__ __forceinline__ MaxSum<A> shfl_xor(const MaxSum<A>& a, int m) {
+  return {shfl_xor(a.m, m), shfl_xor(a.s, m)};
 }
 
 // Combines the RL lane values of each output; lane 0 (rl == 0) returns the total. Every thread of
 // the block must call it (it synchronises when lanes span warps or columns are in use).
 template <class Op, class A>
-__device__ A combine_lanes(const Op& op, A acc, A* sm, Lanes L, int t, int rl) {
+__device__ __forceinline__ A combine_lanes(const Op& op, A acc, A* sm, Lanes L, int t, int rl) {
   if (L.RL == 1) return acc;
   if (!L.col) {
     const int w = L.RL < 32 ? L.RL : 32;
@@ -137,7 +157,7 @@ __device__ __forceinline__ compute_t<T> ld(const T* p) {
 
 // Folds elements i, i + step, ... < end of a row (element stride rs); four loads in flight.
 template <class T, class Op>
-__device__ typename Op::acc_t fold_range(const Op& op, const T* p, int64_t rs, int64_t i, int64_t end, int step) {
+__device__ __forceinline__ typename Op::acc_t fold_range(const Op& op, const T* p, int64_t rs, int64_t i, int64_t end, int step) {
   using A = typename Op::acc_t;
   A acc = op.init();
   const int64_t st = int64_t(step) * rs;
@@ -357,12 +377,6 @@ void extreme_kernel(const ReduceDesc& d) {
 }
 
 // ---- max/min with indices, argmax/argmin: first index on ties, first NaN wins ----
-template <class V>
-struct ValIdx {
-  V v;
-  int64_t i;  // -1: empty
-};
-
 template <class T, bool Max>
 struct ArgOp {
   using V = compute_t<T>;
@@ -409,10 +423,6 @@ void argonly_kernel(const ReduceDesc& d) {
 }
 
 // ---- var / std: Welford in double, Chan's merge ----
-struct Welford {
-  double mean, m2;
-  int64_t n;
-};
 template <class T>
 struct VarOp {
   using acc_t = Welford;
@@ -519,10 +529,6 @@ void logical_kernel(const ReduceDesc& d) {
 }
 
 // ---- logsumexp: online max-shifted sum; -inf rows give -inf, +inf gives +inf, NaN propagates ----
-template <class A>
-struct MaxSum {
-  A m, s;  // m is never NaN: a NaN input makes s NaN
-};
 template <class T>
 struct LseOp {
   using A = compute_t<T>;
@@ -530,15 +536,20 @@ struct LseOp {
   T* out;
   __device__ static A neg_inf() { return -std::numeric_limits<A>::infinity(); }
   __device__ acc_t init() const { return {neg_inf(), A(0)}; }
+  // NaN is sticky (the CPU's step can drop a NaN that precedes every finite value of a lane).
   __device__ void step(acc_t& a, A v, int64_t) const {
-    if (v == neg_inf()) return;
+    if (v == neg_inf() || is_nan(a.s)) return;
+    if (is_nan(v)) {
+      a.s = v;
+      return;
+    }
     if (v > a.m) {
       a.s = (a.m == neg_inf() ? A(0) : a.s * ct_math::exp(a.m - v)) + A(1);
       a.m = v;
     } else if (v == a.m) {
       a.s += A(1);
     } else {
-      a.s += ct_math::exp(v - a.m);  // a NaN v makes s NaN
+      a.s += ct_math::exp(v - a.m);
     }
   }
   __device__ void merge(acc_t& a, const acc_t& b) const {

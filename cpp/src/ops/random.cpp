@@ -8,6 +8,7 @@
 
 #include "ctorch/autograd/autograd.h"
 #include "ctorch/core/generator.h"
+#include "ctorch/cuda/cuda_api.h"
 #include "ctorch/dispatch/registry.h"
 #include "ctorch/dispatch/dtype_dispatch.h"
 #include "ctorch/ops/creation.h"
@@ -207,6 +208,16 @@ Tensor& exponential_(Tensor& t, double lambd, Generator* g) {
            "Exponential distribution is a continuous probability distribution. dtype must be a floating point but you "
            "specified ", dtype_legacy_name(t.dtype()));
   CT_CHECK(lambd > 0.0, "exponential_ expects lambda > 0.0, but found lambda=", lambd);
+  if (!t.device().is_cpu()) {
+    // Device memory: uniforms from the device's generator (uniform_ rejects a CPU generator, as
+    // PyTorch does), then the same transformation, -1/lambda * log1p(-u), as kernels.
+    if (t.numel() == 0) return t;
+    NoGradGuard ng;
+    Tensor u = empty(t.sizes(), t.options().dtype(t.dtype() == kFloat64 ? kFloat64 : kFloat32));
+    uniform_(u, 0.0, 1.0, g);
+    copy_(t, mul(log1p(neg(u)), Scalar(-1.0 / lambd)));
+    return t;
+  }
   Generator& gen = gen_or_default(g);
   return fill_into(t, [&](Tensor& c) {
     // torch's exponential_distribution<double>: -1/lambda * log1p(-u), u a 53-bit uniform.
@@ -253,9 +264,24 @@ Tensor randperm(int64_t n, const TensorOptions& o, Generator* g) {
                : dt == kInt32 ? std::numeric_limits<int32_t>::max() : std::numeric_limits<int64_t>::max();
   CT_CHECK(n <= maxv, "value cannot be converted to type ", cname, " without overflow");
   Tensor idx = empty({n}, TensorOptions().dtype(kInt64));
-  randperm_fill(idx.data_ptr<int64_t>(), n, gen_or_default(g));
-  Tensor r = to_dtype(idx, dt);
-  return o.device_.is_cpu() ? r : to_device(r, o.device_);
+  if (o.device_.is_cpu()) {
+    randperm_fill(idx.data_ptr<int64_t>(), n, gen_or_default(g));
+    return to_dtype(idx, dt);
+  }
+  // CUDA: the shuffle runs on the host, but its randomness comes from the device's generator (as
+  // in PyTorch, cuda.manual_seed decides it and the CPU stream is untouched): a CPU generator is
+  // seeded from the device's (seed, offset), which then advances like one kernel's draw.
+  CT_CHECK(!g, "Expected a 'cuda' device type for generator but found 'cpu'");
+  const Device d = cuda::resolve(o.device_);
+  uint64_t seed = 0, offset = 0;
+  cuda::get_rng_state(d.index, &seed, &offset);
+  cuda::set_rng_state(d.index, seed, offset + 4);
+  uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (offset / 4 + 1);  // splitmix64 of (seed, offset)
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  Generator local(z ^ (z >> 31));
+  randperm_fill(idx.data_ptr<int64_t>(), n, local);
+  return to_device(to_dtype(idx, dt), d);
 }
 
 Tensor normal(double mean, double std, const IntList& size, const TensorOptions& o, Generator* g) {

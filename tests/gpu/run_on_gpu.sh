@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# One-call GPU check for a machine with an NVIDIA GPU, nvcc and (optionally) a CUDA build of torch:
+# builds ctorch with CUDA for sm_90, runs the CUDA test files and the GPU benchmark.
+# Logs go to $OUT (or ./gpu-out). Usage: bash tests/gpu/run_on_gpu.sh [--quick]
+set -uo pipefail
+OUT=${OUT:-$PWD/gpu-out}
+mkdir -p "$OUT"
+cd "$(dirname "$0")/../.."
+PY=${PYTHON:-python3}
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv 2>&1 | tee "$OUT/gpu.txt"
+echo "== build" | tee "$OUT/build.log"
+start=$(date +%s)
+cmake -S . -B build/gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DCTORCH_CUDA=ON -DCTORCH_BUILD_TESTS=OFF \
+  -DCTORCH_BUILD_PYTHON=ON -DPython_EXECUTABLE="$(command -v $PY)" \
+  -Dpybind11_DIR="$($PY -m pybind11 --cmakedir)" >>"$OUT/build.log" 2>&1 &&
+  ninja -C build/gpu >>"$OUT/build.log" 2>&1 || { tail -50 "$OUT/build.log"; exit 1; }
+echo "build: $(( $(date +%s) - start )) s" | tee -a "$OUT/build.log"
+# Use the fresh build in place (same layout as .ci/dev_link.sh).
+cp build/gpu/_C*.so python/ctorch/ && mkdir -p python/ctorch/lib && cp -P build/gpu/libctorch.so* python/ctorch/lib/
+export PYTHONPATH=$PWD/python
+$PY -c "import ctorch; print('cuda available:', ctorch.cuda.is_available(), ctorch.cuda.get_device_name(), 'gemm:', ctorch._C._cuda_gemm_backend())" 2>&1 | tee "$OUT/smoke.txt"
+echo "== tests"
+timeout 420 $PY -m pytest -q --maxfail=30 --timeout 120 -p no:cacheprovider tests/python/test_cuda*.py 2>&1 | tail -60 | tee "$OUT/tests.log"
+echo "== bench"
+timeout 240 $PY bench/bench_cuda.py ${1:-} --json "$OUT/bench.json" 2>&1 | tee "$OUT/bench.txt"
