@@ -85,6 +85,11 @@ def set_default_tensor_type(t):
         name = "torch.%s%s" % ("cuda." if is_cuda else "", getattr(t, "__name__", t))
     if is_cuda and not _C._cuda_compiled():
         raise TypeError("type %s not available. Torch not compiled with CUDA enabled." % name)
+    if is_cuda:
+        cuda._lazy_init()  # no GPU: torch's RuntimeError
+        # A CUDA default device would need every factory to consult it; ctorch keeps the CPU.
+        raise NotImplementedError("set_default_tensor_type(%s): ctorch keeps CPU as the default device; "
+                                  "pass device='cuda' to factories or use .cuda()" % name)
     _C.set_default_dtype(_float_dtype_or_raise(d))
 
 

@@ -107,8 +107,8 @@ ERRORS = [
     "M.tensor([1e10], dtype=M.int32)", "M.tensor(128, dtype=M.int8)", "M.tensor([M.tensor([1., 2])])",
     "M.tensor([np.array(1.5), 1])", "M.tensor(np.array(['a']))", "M.tensor(np.array([1, 2])[::-1])",
     "M.tensor(np.array([1, 2], dtype='>i4'))", "M.tensor([1, 2], dtype='float')", "M.tensor()", "M.tensor(1, 2)",
-    "M.tensor(1, requires_grad=True)", "M.tensor([1, 2], device='cuda')", "M.tensor(1, foo=2)",
-]
+    "M.tensor(1, requires_grad=True)", "M.tensor(1, foo=2)",
+]  # device='cuda' errors depend on the build and the machine: test_cuda_nogpu.py
 
 
 @pytest.mark.parametrize("expr", ERRORS)
@@ -197,7 +197,7 @@ FACTORY_ERRORS = [
     "M.zeros(2, dtype=M.float64, out=M.zeros(3))", "M.full(2, 1)", "M.full((2,), 300, dtype=M.uint8)",
     "M.full((2,), 1e5, dtype=M.float16)", "M.full((2,), 2.5e19, dtype=M.int64)", "M.full((2,), float('nan'), dtype=M.int32)",
     "M.arange(0, 5, 0)", "M.arange(5, 0)", "M.arange(float('inf'))", "M.arange(5, dtype=M.bool)",
-    "M.linspace(0, 1, -1)", "M.eye(-1)", "M.eye(2, -1)", "M.zeros(2, device='cuda')", "M.ones(2, dtype='float')",
+    "M.linspace(0, 1, -1)", "M.eye(-1)", "M.eye(2, -1)", "M.ones(2, dtype='float')",
 ]
 
 
@@ -223,8 +223,8 @@ TO_CASES = [
     "x.to(dtype=M.int64)", "x.to(M.tensor([1]))", "x.to(M.float16, copy=True)", "x.to()", "x.to(device='cpu', dtype=M.int8)",
     "x.type()", "x.type(M.float64)", "x.type('torch.IntTensor')", "x.type(M.IntTensor)", "x.int().type()",
     "x.type_as(M.tensor([1], dtype=M.int16))", "x.cpu()", "x.bfloat16().type()", "x.bool().type()",
-    "x.cuda()", "x.to('cuda')", "x.to(M.float64, M.float16)",
-]
+    "x.to(M.float64, M.float16)",
+]  # x.cuda() / x.to('cuda') depend on the build and the machine: test_cuda_nogpu.py, test_cuda.py
 
 
 @pytest.mark.parametrize("expr", TO_CASES)
@@ -458,7 +458,8 @@ def test_printoptions_and_default_dtype(torch):
     assert ctorch.get_default_dtype() is ctorch.float64
     with pytest.raises(TypeError):
         ctorch.set_default_tensor_type(ctorch.IntTensor)
-    with pytest.raises(TypeError, match="not available"):
+    cuda_err = (RuntimeError, NotImplementedError) if ctorch._C._cuda_compiled() else TypeError
+    with pytest.raises(cuda_err):
         ctorch.set_default_tensor_type("torch.cuda.FloatTensor")
     ctorch.set_default_dtype(ctorch.bfloat16)
     assert ctorch.tensor([1.5]).dtype is ctorch.bfloat16
@@ -520,7 +521,7 @@ def test_legacy_types(torch):
 
 
 def test_module_misc(torch):
-    assert ctorch.cuda.is_available() is False and ctorch.cuda.device_count() == 0
+    assert ctorch.cuda.is_available() == (ctorch.cuda.device_count() > 0)
     ctorch.cuda.manual_seed(1)
     assert isinstance(ctorch.__version__, str)
     assert ctorch.get_num_threads() >= 1

@@ -302,7 +302,12 @@ struct LseOp {
     }
   }
   void step(acc_t& a, A v, int64_t) const {
-    if (v == kNegInf) return;
+    // A NaN is sticky: it must survive a later larger value (which rescales s).
+    if (v == kNegInf || is_nan(a.s)) return;
+    if (is_nan(v)) {
+      a.s = v;
+      return;
+    }
     if (v > a.m) {
       a.s = (a.m == kNegInf ? A(0) : a.s * std::exp(a.m - v)) + A(1);
       a.m = v;

@@ -90,7 +90,7 @@ void check_mm(const Tensor& a, const Tensor& b) {
            a.sizes()[1], " and ", b.sizes()[0], "x", b.sizes()[1], ")");
   CT_CHECK(a.dtype() == b.dtype(), "expected m1 and m2 to have the same dtype, but got: ", cpp_name(a), " != ",
            cpp_name(b));
-  check_not_bool(a, "addmm_impl_cpu_");
+  check_not_bool(a, a.is_cuda() ? "addmm_cuda" : "addmm_impl_cpu_");
 }
 
 void check_bmm(const Tensor& a, const Tensor& b) {
@@ -229,7 +229,7 @@ void check_addmm(const Tensor& self, const Tensor& m1, const Tensor& m2) {
            legacy(m2));
   CT_CHECK(m1.sizes()[1] == m2.sizes()[0], "mat1 and mat2 shapes cannot be multiplied (", m1.sizes()[0], "x",
            m1.sizes()[1], " and ", m2.sizes()[0], "x", m2.sizes()[1], ")");
-  check_not_bool(m1, "addmm_impl_cpu_");
+  check_not_bool(m1, m1.is_cuda() ? "addmm_cuda" : "addmm_impl_cpu_");
 }
 bool scalar_is_zero(const Scalar& s) { return s.is_float() ? s.to_double() == 0 : s.to_long() == 0; }
 }  // namespace

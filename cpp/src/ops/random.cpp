@@ -54,7 +54,8 @@ void check_floating(const Tensor& t, const char* what) {
 // Contiguous copy of p in float (float16/bfloat16/float32) or double, broadcast to `shape`.
 Tensor bernoulli_probs(const Tensor& p, const Shape& shape) {
   if (!is_floating(p.dtype()))
-    throw NotImplementedError(str_cat("\"bernoulli_tensor_cpu_p_\" not implemented for '", dtype_legacy_name(p.dtype()),
+    throw NotImplementedError(str_cat("\"", p.is_cuda() ? "bernoulli_tensor_cuda_p_" : "bernoulli_tensor_cpu_p_",
+                                      "\" not implemented for '", dtype_legacy_name(p.dtype()),
                                       "'"));
   ScalarType dt = p.dtype() == kFloat64 ? kFloat64 : kFloat32;
   Tensor c = empty(shape, TensorOptions().dtype(dt));
@@ -125,7 +126,7 @@ Tensor& uniform_(Tensor& t, double from, double to, Generator* g) {
 
 Tensor& normal_(Tensor& t, double mean, double std, Generator* g) {
   CT_CHECK(std >= 0.0, "normal expects std >= 0.0, but found std ", std);
-  check_floating(t, "normal_kernel_cpu");
+  check_floating(t, t.is_cuda() ? "normal_kernel_cuda" : "normal_kernel_cpu");
   Generator& gen = gen_or_default(g);
   auto* k = kernel<NormalKernelFn>(OpId::normal, t.device());
   bool contig = t.is_contiguous();
