@@ -1,7 +1,7 @@
 """Main demo: a two-layer MLP trained on scikit-learn's bundled digits dataset (offline) with plain
 tensor ops and autograd only: manual parameters, manual SGD, log-softmax and NLL from primitives.
 
-    python examples/mlp_digits.py [--epochs N] [--min-acc 0.95]
+    python examples/mlp_digits.py [--epochs N] [--min-acc 0.95] [--device cuda]
 
 The same file runs unchanged with PyTorch: `python examples/mlp_digits.py --backend torch`.
 """
@@ -35,6 +35,7 @@ def main():
     ap.add_argument("--lr", type=float, default=0.1)
     ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--backend", default="ctorch")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (same initial weights and batches)")
     ap.add_argument("--min-acc", type=float, default=0.0, help="exit non-zero below this test accuracy")
     args = ap.parse_args()
     torch = importlib.import_module(args.backend)
@@ -42,26 +43,27 @@ def main():
     torch.manual_seed(0)
     x, y = load_digits(torch)
     perm = torch.randperm(x.shape[0])
-    x, y = x[perm], y[perm]
+    x, y = x[perm].to(args.device), y[perm].to(args.device)
     n_train = 1400
     xtr, ytr, xte, yte = x[:n_train], y[:n_train], x[n_train:], y[n_train:]
 
     # Kaiming-style init by hand.
-    w1 = (torch.randn(64, args.hidden) * (2.0 / 64) ** 0.5).requires_grad_()
-    b1 = torch.zeros(args.hidden, requires_grad=True)
-    w2 = (torch.randn(args.hidden, 10) * (1.0 / args.hidden) ** 0.5).requires_grad_()
-    b2 = torch.zeros(10, requires_grad=True)
+    # Drawn on the CPU generator, then moved: every device starts from the same weights.
+    w1 = (torch.randn(64, args.hidden) * (2.0 / 64) ** 0.5).to(args.device).requires_grad_()
+    b1 = torch.zeros(args.hidden, device=args.device, requires_grad=True)
+    w2 = (torch.randn(args.hidden, 10) * (1.0 / args.hidden) ** 0.5).to(args.device).requires_grad_()
+    b2 = torch.zeros(10, device=args.device, requires_grad=True)
     params = [w1, b1, w2, b2]
 
     t0 = time.perf_counter()
     for epoch in range(args.epochs):
-        order = torch.randperm(n_train)
+        order = torch.randperm(n_train).to(args.device)
         total = 0.0
         for i in range(0, n_train, args.batch):
             idx = order[i:i + args.batch]
             xb, yb = xtr[idx], ytr[idx]
             h = (xb @ w1 + b1).relu()
-            loss = nll(log_softmax(h @ w2 + b2), yb, torch.arange(xb.shape[0]))
+            loss = nll(log_softmax(h @ w2 + b2), yb, torch.arange(xb.shape[0], device=args.device))
             for p in params:
                 p.grad = None
             loss.backward()

@@ -19,7 +19,12 @@ echo "build: $(( $(date +%s) - start )) s" | tee -a "$OUT/build.log"
 cp build/gpu/_C*.so python/ctorch/ && mkdir -p python/ctorch/lib && cp -P build/gpu/libctorch.so* python/ctorch/lib/
 export PYTHONPATH=$PWD/python
 $PY -c "import ctorch; print('cuda available:', ctorch.cuda.is_available(), ctorch.cuda.get_device_name(), 'gemm:', ctorch._C._cuda_gemm_backend())" 2>&1 | tee "$OUT/smoke.txt"
+echo "== demo on cuda"
+$PY examples/mlp_digits.py --device cuda 2>&1 | tail -2 | tee "$OUT/demo.txt"
 echo "== tests"
-timeout 420 $PY -m pytest -q --maxfail=30 --timeout 120 -p no:cacheprovider tests/python/test_cuda*.py 2>&1 | tail -60 | tee "$OUT/tests.log"
+timeout 420 $PY -m pytest -q --maxfail=30 --timeout 120 -p no:cacheprovider tests/python/test_cuda*.py > "$OUT/tests.log" 2>&1
+tail -40 "$OUT/tests.log"
+echo "== own GEMM kernel (CTORCH_CUBLAS=0)"
+CTORCH_CUBLAS=0 timeout 120 $PY -m pytest -q --maxfail=10 -p no:cacheprovider tests/python/test_cuda_ops.py -k "mm or matmul" 2>&1 | tail -5
 echo "== bench"
 timeout 240 $PY bench/bench_cuda.py ${1:-} --json "$OUT/bench.json" 2>&1 | tee "$OUT/bench.txt"

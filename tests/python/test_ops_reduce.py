@@ -82,6 +82,18 @@ def test_logsumexp(torch, dt):
     run_cases(torch, fn, [dt])
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32", "float16"])
+def test_logsumexp_nan_is_sticky(torch, dtype):
+    # A NaN followed by larger values (which rescale the running sum) must still give NaN.
+    row = [float("nan")] + [0.0] * 15 + [1.0]
+    for lib in (torch, ctorch):
+        dt = getattr(lib, dtype)
+        assert math.isnan(lib.logsumexp(lib.tensor(row, dtype=dt), 0).item())
+        cols = lib.tensor([row[:3], [0.0, 2.0, 5.0], [1.0, float("nan"), 0.0], [3.0, 3.0, 3.0], [4.0, 1.0, 9.0]], dtype=dt)
+        got = lib.logsumexp(cols, 0)
+        assert [math.isnan(v) for v in got.tolist()] == [True, True, False]
+
+
 @pytest.mark.parametrize("dt", DTYPES)
 def test_all_any(torch, dt):
     run_cases(torch, _dims_call("all"), [dt], lo=-1, hi=1)

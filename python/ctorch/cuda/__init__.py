@@ -11,6 +11,29 @@ from .._size import device as _device_cls
 _initialized = False
 
 
+def _hint_cublas():
+    """cuBLAS is dlopen'ed by cuda/gemm.cu; point it at the nvidia-cublas wheel (the one a CUDA
+    build of torch installs) when the loader would not find a system copy."""
+    import glob
+    import importlib.util
+    import os
+    if "CTORCH_CUBLAS_PATH" in os.environ:
+        return
+    try:
+        spec = importlib.util.find_spec("nvidia")
+    except (ImportError, ValueError):
+        return
+    for root in (spec.submodule_search_locations or []) if spec else []:
+        for sub in ("cu13/lib", "cublas/lib"):
+            if glob.glob(os.path.join(root, sub, "libcublas.so*")):
+                os.environ["CTORCH_CUBLAS_PATH"] = os.path.join(root, sub)
+                return
+
+
+if _C._cuda_compiled():
+    _hint_cublas()
+
+
 def _compiled():
     return bool(_C._cuda_compiled())
 
