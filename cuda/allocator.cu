@@ -80,7 +80,7 @@ class CudaCachingAllocator final : public Allocator {
         cudaGetLastError();
         size_t free_b = 0, total_b = 0;
         cudaMemGetInfo(&free_b, &total_b);
-        throw Error(str_cat("CUDA out of memory. Tried to allocate ", mib(size), " MiB. GPU ", dev,
+        throw OutOfMemoryError(str_cat("CUDA out of memory. Tried to allocate ", mib(size), " MiB. GPU ", dev,
                             " has a total capacity of ", mib(total_b), " MiB of which ", mib(free_b),
                             " MiB is free. Of the allocated memory ", mib(st.stats.allocated),
                             " MiB is allocated by ctorch, and ", mib(st.stats.reserved - st.stats.allocated),
@@ -98,8 +98,18 @@ class CudaCachingAllocator final : public Allocator {
     return DataPtr{p, this, &CudaCachingAllocator::free_fn};
   }
 
+  // Storage resize: the copy runs on the current stream of the device that holds the blocks
+  // (not of the current device, which may differ).
   void copy_bytes(void* dst, const void* src, size_t n) override {
-    CT_CUDA_CHECK(cudaMemcpyAsync(dst, src, n, cudaMemcpyDeviceToDevice, stream_of(-1)));
+    int dev = -1;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      for (int d = 0; d < kMaxDev && dev < 0; ++d)
+        if (state_[d].live.count(dst)) dev = d;
+    }
+    if (dev < 0) CT_CUDA_CHECK(cudaGetDevice(&dev));
+    DeviceGuard guard(dev);
+    CT_CUDA_CHECK(cudaMemcpyAsync(dst, src, n, cudaMemcpyDeviceToDevice, stream_of(dev)));
   }
 
   void free(void* p) {
@@ -158,25 +168,29 @@ class CudaCachingAllocator final : public Allocator {
 };
 
 // Never destroyed: freeing device memory after the CUDA runtime has shut down would fail.
-CudaCachingAllocator* g_alloc = new CudaCachingAllocator();
+// Function-local: constructed on first use, whatever the static initialisation order.
+CudaCachingAllocator* alloc() {
+  static CudaCachingAllocator* a = new CudaCachingAllocator();
+  return a;
+}
 
 }  // namespace
 
-Allocator* device_allocator() { return g_alloc; }
+Allocator* device_allocator() { return alloc(); }
 
 MemoryStats memory_stats(int device) {
   if (device < 0) device = current_device();
   check_device(device);
-  return g_alloc->stats(device);
+  return alloc()->stats(device);
 }
 void reset_peak_memory_stats(int device) {
   if (device < 0) device = current_device();
   check_device(device);
-  g_alloc->reset_peak(device);
+  alloc()->reset_peak(device);
 }
 void empty_cache() {
   if (device_count() == 0) return;  // torch: a no-op before CUDA is initialised
-  g_alloc->empty_cache();
+  alloc()->empty_cache();
 }
 std::pair<int64_t, int64_t> mem_get_info(int device) {
   DeviceGuard g(device < 0 ? current_device() : device);

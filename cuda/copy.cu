@@ -1,6 +1,8 @@
 // CUDA copy (with dtype conversion), fill and arange kernels, and copies between devices.
 #include <cuda_runtime.h>
 
+#include <type_traits>
+
 #include "ctorch/autograd/autograd.h"
 #include "ctorch/core/convert.h"
 #include "ctorch/dispatch/dtype_dispatch.h"
@@ -145,6 +147,20 @@ void copy_between(Tensor& dst, const Tensor& src_in, bool non_blocking) {
   DeviceGuard g(dst.device());
   CT_CUDA_CHECK(cudaMemcpyPeerAsync(o.data_ptr(), dst.device().index, d.data_ptr(), src.device().index, nbytes,
                                     stream_of(dst.device())));
+  if (non_blocking) {
+    // d (a temporary, or the caller's src) is read on dst's stream but belongs to src's: make
+    // src's stream wait for the transfer, so neither the allocator's reuse of a freed block nor
+    // a later write to src on that stream can overtake it.
+    cudaEvent_t ev;
+    CT_CUDA_CHECK(cudaEventCreateWithFlags(&ev, cudaEventDisableTiming));
+    cudaError_t e = cudaEventRecord(ev, stream_of(dst.device()));
+    if (e == cudaSuccess) {
+      DeviceGuard gs(src.device());
+      e = cudaStreamWaitEvent(stream_of(src.device()), ev, 0);
+    }
+    cudaEventDestroy(ev);  // released once the wait is satisfied
+    CT_CUDA_CHECK(e);
+  }
   if (!o.is_same(dst)) copy_nobump_(dst, o);
   if (!non_blocking) CT_CUDA_CHECK(cudaStreamSynchronize(stream_of(dst.device())));
 }

@@ -12,7 +12,7 @@ namespace cuda {
 
 void throw_cuda_error(cudaError_t e, const char* what) {
   cudaGetLastError();  // clear a sticky-free error so later calls are not blamed
-  if (e == cudaErrorMemoryAllocation) throw Error(str_cat("CUDA out of memory (", what, ")"));
+  if (e == cudaErrorMemoryAllocation) throw OutOfMemoryError(str_cat("CUDA out of memory (", what, ")"));
   throw Error(str_cat("CUDA error: ", cudaGetErrorString(e), " (", what, ")"));
 }
 
@@ -140,6 +140,7 @@ void synchronize(int device) {
 // ---- streams ----
 uintptr_t current_stream(int device) {
   if (device < 0) device = current_device();
+  else if (device >= device_count()) check_device(device);  // throws; keeps t_current in bounds
   return reinterpret_cast<uintptr_t>(t_current[device]);
 }
 void set_current_stream(int device, uintptr_t stream) {

@@ -71,9 +71,13 @@ PYBIND11_MODULE(_C, m) {
   using namespace ctorch::py_bind;
   m.doc() = "ctorch C++ core";
   // Most specific first: pybind11 tries translators in reverse registration order.
+  // torch.OutOfMemoryError (also torch.cuda.OutOfMemoryError): a RuntimeError subclass.
+  static py::handle oom = py::exception<ctorch::OutOfMemoryError>(m, "OutOfMemoryError", PyExc_RuntimeError).release();
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
+    } catch (const ctorch::OutOfMemoryError& e) {
+      PyErr_SetString(oom.ptr(), e.what());
     } catch (const ctorch::IndexError& e) {
       PyErr_SetString(PyExc_IndexError, e.what());
     } catch (const ctorch::ValueError& e) {

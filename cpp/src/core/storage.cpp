@@ -7,6 +7,7 @@
 #include "ctorch/core/check.h"
 #include "ctorch/core/cpu_cache.h"
 #include "ctorch/cuda/cuda_api.h"
+#include "ctorch/dispatch/registry.h"
 
 namespace ctorch {
 
@@ -58,6 +59,10 @@ Allocator*& cuda_allocator_slot() {
 Allocator* allocator_for(Device d) {
   if (d.is_cpu()) return cpu_allocator();
   Allocator* a = cuda_allocator_slot();
+  if (!a) {
+    init();  // the CUDA part registers its allocator there (C++ callers may not have looked up a kernel yet)
+    a = cuda_allocator_slot();
+  }
   if (!a) throw Error("Torch not compiled with CUDA enabled");
   return a;
 }

@@ -76,8 +76,9 @@ Tensor to_dtype(const Tensor& t, ScalarType dtype, bool copy) {
 }
 
 Tensor to_device(const Tensor& t, Device d, bool copy, bool non_blocking) {
-  if (t.device().type == d.type && (d.index < 0 || t.device().index == d.index || t.device().is_cpu()) && !copy)
-    return t;
+  // "cuda" means the current device, as in PyTorch: a tensor on another GPU moves.
+  if (d.is_cuda() && d.index < 0) d = cuda::resolve(d);
+  if (t.device().type == d.type && (t.device().index == d.index || t.device().is_cpu()) && !copy) return t;
   Tensor out = empty(t.sizes(), t.options().device(d));
   copy_nobump_(out, t, non_blocking);
   if (autograd::should_record({t})) autograd::record("ToCopyBackward0", {t}, {out}, pass_through, false);

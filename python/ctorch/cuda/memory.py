@@ -2,8 +2,7 @@
 from .. import _C
 
 
-class OutOfMemoryError(RuntimeError):
-    pass
+OutOfMemoryError = _C.OutOfMemoryError  # raised by the caching allocator; a RuntimeError
 
 
 def _dev(device):

@@ -16,6 +16,7 @@ struct CT_API IndexError : Error { using Error::Error; };           // IndexErro
 struct CT_API ValueError : Error { using Error::Error; };           // ValueError
 struct CT_API TypeError : Error { using Error::Error; };            // TypeError
 struct CT_API NotImplementedError : Error { using Error::Error; };  // NotImplementedError
+struct CT_API OutOfMemoryError : Error { using Error::Error; };     // torch.OutOfMemoryError
 
 namespace detail {
 inline void cat_to(std::ostringstream&) {}
