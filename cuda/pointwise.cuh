@@ -1,38 +1,53 @@
 #pragma once
-// Shared by the CUDA pointwise TUs: the generic unary/binary kernels over a row's functor (the
-// same functor object the CPU kernels run), dispatched over the row's dtype set.
-#include "ctorch/dispatch/type_set.h"
-#include "ctorch/ops/functors.h"
+// The CUDA launcher of the shared pointwise rows (ctorch/ops/pointwise_rows.h): the same row logic
+// and functors as the CPU kernels, run by gpu_kernel.
+#include "ctorch/ops/pointwise_rows.h"
 #include "loops.cuh"
 
 namespace ctorch {
 namespace cuda {
 
-template <template <class> class F, class Name>
-void unary_kernel(TensorIter& it, const Name& op) {
-  dispatch_set<func::TypeSetOf<F>::value>(it.dtype(1), op, [&](auto tag) {
-    using T = decltype(tag);
-    using C = compute_t<T>;
-    using Out = out_t<decltype(F<C>{}(C{})), T>;
-    gpu_kernel<Out, T>(it, F<C>{});
-  });
-}
+// Integer division by zero: the kernel flags it and the host raises like the CPU kernel
+// ("ZeroDivisionError") instead of returning garbage.
+template <class F, class C>
+struct CheckedIntDiv {
+  F f;
+  unsigned long long* slot;
+  CT_HD C operator()(C a, C b) const {
+    if (b == C(0)) {
+      report_error(slot, 0, 0);
+      return C(0);
+    }
+    return f(a, b);
+  }
+};
 
-template <template <class> class F, class Name>
-void binary_kernel(TensorIter& it, const Name& op) {
-  dispatch_set<func::TypeSetOf<F>::value>(it.dtype(1), op, [&](auto tag) {
-    using T = decltype(tag);
-    using C = compute_t<T>;
-    using Out = out_t<decltype(F<C>{}(C{}, C{})), T>;
-    gpu_kernel<Out, T, T>(it, F<C>{});
-  });
-}
+struct CudaLaunch {
+  using Name = CudaName;
+  static constexpr DeviceType kDevice = kCUDA;
+  static constexpr const char* kAddcmulName = "addcmul_cuda";
+  static constexpr const char* kAddcdivName = "addcdiv_cuda";
+  static constexpr const char* kRoundName = "round_cuda";
 
-// Binary rows with kernels of their own (pointwise_binary.cu); the rest are generic.
-constexpr bool is_arith_binary(OpId op) {
-  return op == OpId::add || op == OpId::sub || op == OpId::mul || op == OpId::div || op == OpId::div_trunc ||
-         op == OpId::div_floor || op == OpId::fmod || op == OpId::remainder || op == OpId::pow;
-}
+  template <class Out, class... In, class F>
+  static void run(TensorIter& it, const F& f) {
+    gpu_kernel<Out, In...>(it, f);
+  }
+  template <class T, class F>
+  static void run_int_div(TensorIter& it, const F& f) {
+    if (it.numel() == 0) return;
+    DeviceGuard g(it.device());
+    cudaStream_t s = stream_of(it.device());
+    ErrorSlot slot = ErrorSlot::acquire(s);
+    gpu_kernel<T, T, T>(it, CheckedIntDiv<F, compute_t<T>>{f, slot.dev});
+    if (slot.check(s, nullptr, nullptr)) throw Error("ZeroDivisionError");
+  }
+  template <template <class> class F>
+  static bool unary_special(TensorIter&) {
+    return false;
+  }
+  static bool clamp_special(TensorIter&) { return false; }
+};
 
 }  // namespace cuda
 }  // namespace ctorch

@@ -1,13 +1,15 @@
 #pragma once
-// Shared helpers of the pointwise kernel TUs: dispatch over a functor's TypeSet and the
-// generic unary/binary kernels. Only pointwise_*.cpp include this.
+// Shared helpers of the CPU pointwise kernel TUs: the launcher of the shared pointwise rows
+// (ctorch/ops/pointwise_rows.h) and its CPU-only fast paths. Only pointwise_*.cpp include this.
 #include <algorithm>
+#include <atomic>
 #include <ostream>
 #include <type_traits>
 
 #include "ctorch/dispatch/registry.h"
 #include "ctorch/dispatch/type_set.h"
 #include "ctorch/ops/functors.h"
+#include "ctorch/ops/pointwise_rows.h"
 #include "loops-inl.h"
 #include "vec_math.h"
 
@@ -55,36 +57,41 @@ inline void vmath_kernel(TensorIter& it, vmath::ArrayFn fn) {
   }, 8192);
 }
 
-template <template <class> class F, class Name>
-void unary_kernel(TensorIter& it, const Name& op) {
-  if constexpr (VmathOf<F>::value >= 0) {
-    if (it.dtype(0) == kFloat32 && it.dtype(1) == kFloat32)
-      return vmath_kernel(it, vmath::get(vmath::Fn(VmathOf<F>::value)));
+// The CPU launcher of the shared pointwise rows (ctorch/ops/pointwise_rows.h).
+struct CpuLaunch {
+  using Name = CpuName;
+  static constexpr DeviceType kDevice = kCPU;
+  static constexpr const char* kAddcmulName = "addcmul_cpu_out";
+  static constexpr const char* kAddcdivName = "addcdiv_cpu";
+  static constexpr const char* kRoundName = "round_cpu";
+
+  template <class Out, class... In, class F>
+  static void run(TensorIter& it, const F& f) {
+    cpu_kernel<Out, In...>(it, f);
   }
-  dispatch_set<func::TypeSetOf<F>::value>(it.dtype(1), op, [&](auto tag) {
-    using T = decltype(tag);
+  template <class T, class F>
+  static void run_int_div(TensorIter& it, const F& f) {
     using C = compute_t<T>;
-    using Out = out_t<decltype(F<C>{}(C{})), T>;
-    cpu_kernel<Out, T>(it, F<C>{});
-  });
-}
-
-// Binary rows with kernels of their own (pointwise_binary.cpp); the rest are generic
-// (pointwise_binary_generic.cpp).
-constexpr bool is_arith_binary(OpId op) {
-  return op == OpId::add || op == OpId::sub || op == OpId::mul || op == OpId::div || op == OpId::div_trunc ||
-         op == OpId::div_floor || op == OpId::fmod || op == OpId::remainder || op == OpId::pow;
-}
-
-template <template <class> class F, class Name>
-void binary_kernel(TensorIter& it, const Name& op) {
-  dispatch_set<func::TypeSetOf<F>::value>(it.dtype(1), op, [&](auto tag) {
-    using T = decltype(tag);
-    using C = compute_t<T>;
-    using Out = out_t<decltype(F<C>{}(C{}, C{})), T>;
-    cpu_kernel<Out, T, T>(it, F<C>{});
-  });
-}
+    std::atomic<bool> zero{false};
+    cpu_kernel<T, T, T>(it, [&zero, f](C a, C b) {
+      if (b == C(0)) zero.store(true, std::memory_order_relaxed);
+      return f(a, b);
+    });
+    if (zero.load()) throw Error("ZeroDivisionError");
+  }
+  // float32 rows of the vec_math functions run the vectorised array code.
+  template <template <class> class F>
+  static bool unary_special(TensorIter& it) {
+    if constexpr (VmathOf<F>::value >= 0) {
+      if (it.dtype(0) == kFloat32 && it.dtype(1) == kFloat32) {
+        vmath_kernel(it, vmath::get(vmath::Fn(VmathOf<F>::value)));
+        return true;
+      }
+    }
+    return false;
+  }
+  static bool clamp_special(TensorIter& it);  // pointwise_ternary.cpp: number bounds
+};
 
 }  // namespace cpu
 }  // namespace ctorch

@@ -1,40 +1,18 @@
-// CPU kernels of the unary pointwise rows (CT_UNARY in op_table.def) and round(decimals).
-// Also the registration entry point of every pointwise kernel family.
-#include <cmath>
-
+// CPU kernels of the unary pointwise rows (CT_UNARY in op_table.def) and round(decimals), and the
+// registration entry point of every pointwise kernel family (rows: ctorch/ops/pointwise_rows.h).
 #include "pointwise-inl.h"
 
 namespace ctorch {
 namespace cpu {
 
-namespace {
-#define CT_UNARY(name, F, kind) \
-  void name##_kernel(TensorIter& it) { unary_kernel<func::F>(it, CpuName{OpId::name}); }
-#define CT_OP(name)
-#include "ctorch/ops/op_table.def"
-
-void round_decimals_kernel(TensorIter& it) {
-  dispatch_set<func::TypeSet::Floating>(it.dtype(1), "round_cpu", [&](auto tag) {
-    using T = decltype(tag);
-    using C = compute_t<T>;
-    int64_t d = it.scalars[0].to_long();
-    func::RoundDecimals<C> f;
-    f.neg = d < 0;
-    f.ten_pow = C(std::pow(10.0, double(d < 0 ? -d : d)));
-    cpu_kernel<T, T>(it, f);
-  });
-}
-}  // namespace
-
 void register_binary_kernels();
+void register_binary_generic_kernels();
 void register_ternary_kernels();
 
 void register_pointwise_kernels() {
-#define CT_UNARY(name, F, kind) register_kernel(OpId::name, kCPU, reinterpret_cast<void*>(&name##_kernel));
-#define CT_OP(name)
-#include "ctorch/ops/op_table.def"
-  register_kernel(OpId::round_decimals, kCPU, reinterpret_cast<void*>(&round_decimals_kernel));
+  rows::register_unary_rows<CpuLaunch>();
   register_binary_kernels();
+  register_binary_generic_kernels();
   register_ternary_kernels();
 }
 
