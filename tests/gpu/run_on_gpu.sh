@@ -19,6 +19,10 @@ echo "build: $(( $(date +%s) - start )) s" | tee -a "$OUT/build.log"
 cp build/gpu/_C*.so python/ctorch/ && mkdir -p python/ctorch/lib && cp -P build/gpu/libctorch.so* python/ctorch/lib/
 export PYTHONPATH=$PWD/python
 $PY -c "import ctorch; print('cuda available:', ctorch.cuda.is_available(), ctorch.cuda.get_device_name(), 'gemm:', ctorch._C._cuda_gemm_backend())" 2>&1 | tee "$OUT/smoke.txt"
+echo "== smoke (CPU vs CUDA per kernel family), then the same under compute-sanitizer"
+timeout 120 $PY tests/gpu/smoke.py 2>&1 | tee "$OUT/smoke_ops.txt"
+timeout 300 compute-sanitizer --tool memcheck --print-limit 20 $PY tests/gpu/smoke.py > "$OUT/sanitizer.txt" 2>&1
+tail -5 "$OUT/sanitizer.txt"
 echo "== demo on cuda"
 $PY examples/mlp_digits.py --device cuda 2>&1 | tail -2 | tee "$OUT/demo.txt"
 echo "== tests"
