@@ -4,8 +4,9 @@
 // cudaMalloc/cudaFree synchronise the device and cost tens of microseconds, so freed blocks are
 // kept and handed out again. A block belongs to the stream that was current when it was
 // allocated; it is reused only by allocations on that same stream, where stream order already
-// guarantees that earlier kernels using it have finished (tensors used on another stream need
-// record_stream, which ctorch does not have yet). Sizes are rounded (512 B below 1 MiB, 2 MiB
+// guarantees that earlier kernels using it have finished. A tensor also used on another stream is
+// marked with record_stream: its block then waits, after the free, for events recorded on those
+// streams before it is cached again. Sizes are rounded (512 B below 1 MiB, 2 MiB
 // above) and a cached block is taken when it is at most 25% (or one rounding unit) larger than
 // asked. When cudaMalloc fails the cache of that device is released and the call retried once.
 #include <cuda_runtime.h>
@@ -40,6 +41,13 @@ struct Block {
   size_t size;
   int device;
   cudaStream_t stream;
+  std::vector<cudaStream_t> used_on;  // record_stream: other streams that use the block
+};
+
+// A freed block that other streams may still be using: cached once all its events complete.
+struct Pending {
+  Block block;
+  std::vector<cudaEvent_t> events;
 };
 
 using FreeKey = std::tuple<cudaStream_t, size_t, void*>;
@@ -47,6 +55,7 @@ using FreeKey = std::tuple<cudaStream_t, size_t, void*>;
 struct DeviceState {
   std::set<FreeKey> free_blocks;       // ordered by (stream, size): lower_bound is the best fit
   std::map<void*, Block> live;         // allocated blocks
+  std::vector<Pending> pending;        // freed, waiting for record_stream streams
   MemoryStats stats;
 };
 
@@ -63,6 +72,7 @@ class CudaCachingAllocator final : public Allocator {
     const size_t size = round_size(nbytes);
     std::lock_guard<std::mutex> lk(mu_);
     DeviceState& st = state_[dev];
+    process_pending(st, false);
     void* p = nullptr;
     auto it = st.free_blocks.lower_bound(FreeKey{s, size, nullptr});
     const size_t slack = std::max(size / 4, size < kSmallLimit ? kSmallRound : kLargeRound);
@@ -121,7 +131,37 @@ class CudaCachingAllocator final : public Allocator {
       state_[d].live.erase(it);
       state_[d].stats.allocated -= int64_t(b.size);
       state_[d].stats.num_frees++;
-      state_[d].free_blocks.insert(FreeKey{b.stream, b.size, b.ptr});
+      if (b.used_on.empty()) {
+        state_[d].free_blocks.insert(FreeKey{b.stream, b.size, b.ptr});
+        return;
+      }
+      // Work queued on the other streams may still read or write the block: wait for it.
+      DeviceGuard g(d);
+      Pending pend{b, {}};
+      for (cudaStream_t s : b.used_on) {
+        cudaEvent_t e;
+        if (cudaEventCreateWithFlags(&e, cudaEventDisableTiming) != cudaSuccess ||
+            cudaEventRecord(e, s) != cudaSuccess) {
+          cudaGetLastError();
+          cudaStreamSynchronize(s);  // no event: wait now instead
+          continue;
+        }
+        pend.events.push_back(e);
+      }
+      state_[d].pending.push_back(std::move(pend));
+      return;
+    }
+  }
+
+  // Tensor.record_stream: the block must not be reused before `stream`'s queued work finishes.
+  void record_stream(void* p, cudaStream_t stream) {
+    std::lock_guard<std::mutex> lk(mu_);
+    for (int d = 0; d < kMaxDev; ++d) {
+      auto it = state_[d].live.find(p);
+      if (it == state_[d].live.end()) continue;
+      Block& b = it->second;
+      if (stream != b.stream && std::find(b.used_on.begin(), b.used_on.end(), stream) == b.used_on.end())
+        b.used_on.push_back(stream);
       return;
     }
   }
@@ -146,9 +186,38 @@ class CudaCachingAllocator final : public Allocator {
   static void free_fn(void* ptr, void* ctx) { static_cast<CudaCachingAllocator*>(ctx)->free(ptr); }
   static int64_t mib(int64_t b) { return b >> 20; }
 
+  // Caller holds mu_. Moves pending blocks whose events completed (all of them when `wait`) to
+  // the free lists of their allocation streams.
+  void process_pending(DeviceState& st, bool wait) {
+    for (size_t i = 0; i < st.pending.size();) {
+      Pending& pd = st.pending[i];
+      bool done = true;
+      for (cudaEvent_t e : pd.events) {
+        cudaError_t r = wait ? cudaEventSynchronize(e) : cudaEventQuery(e);
+        if (r == cudaErrorNotReady) {
+          cudaGetLastError();
+          done = false;
+          break;
+        }
+      }
+      if (!done) {
+        ++i;
+        continue;
+      }
+      for (cudaEvent_t e : pd.events) cudaEventDestroy(e);
+      st.free_blocks.insert(FreeKey{pd.block.stream, pd.block.size, pd.block.ptr});
+      st.pending[i] = std::move(st.pending.back());
+      st.pending.pop_back();
+    }
+  }
+
   // Caller holds mu_. Waits for the device so no queued kernel still uses a block.
   void release_cached(int dev) {
     DeviceState& st = state_[dev];
+    if (!st.pending.empty()) {
+      DeviceGuard g(dev);
+      process_pending(st, true);
+    }
     if (st.free_blocks.empty()) return;
     DeviceGuard g(dev);
     cudaDeviceSynchronize();
@@ -221,6 +290,11 @@ Tensor pin_memory(const Tensor& t) {
     copy_nobump_(dst, t);
   }
   return out;
+}
+
+void record_stream(const Tensor& t, uintptr_t stream) {
+  CT_CHECK(t.device().is_cuda(), "record_stream: expected a CUDA tensor, got ", t.device().str());
+  if (const Storage& st = t.get()->storage(); st && st->data()) alloc()->record_stream(st->data(), reinterpret_cast<cudaStream_t>(stream));
 }
 
 bool is_pinned(const Tensor& t) {

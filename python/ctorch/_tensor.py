@@ -231,6 +231,13 @@ def pin_memory(self, device=None):
 
 
 @_method
+def record_stream(self, stream):
+    """Marks this CUDA tensor as used on `stream`: its memory is not reused before that stream's
+    queued work (at the time the tensor dies) has finished."""
+    self._record_stream(stream.cuda_stream)
+
+
+@_method
 def is_pinned(self, device=None):
     return builtins.bool(self._is_pinned())
 

@@ -544,6 +544,28 @@ def test_streams():
         assert cuda.current_stream() == default
 
 
+def test_record_stream_delays_reuse():
+    # A block freed while a side stream still uses it must not come back before that work ends.
+    s = cuda.Stream()
+    x = ctorch.ones(1 << 22, device="cuda")
+    s.wait_stream(cuda.current_stream())
+    with cuda.stream(s):
+        for _ in range(20):
+            y = x * 2  # queued on s, reading x
+    x.record_stream(s)
+    ptr = x.data_ptr()
+    del x
+    z = ctorch.empty(1 << 22, device="cuda")  # the current stream: x's block only once s is done
+    if z.data_ptr() == ptr:
+        assert s.query()
+    z.fill_(0)
+    s.synchronize()
+    assert y.sum().item() == 2.0 * (1 << 22)
+    cuda.synchronize()
+    with pytest.raises(RuntimeError):
+        ctorch.ones(2).record_stream(s)
+
+
 def test_events():
     start, end = cuda.Event(enable_timing=True), cuda.Event(enable_timing=True)
     a = ctorch.randn(1024, 1024, device="cuda")

@@ -81,6 +81,7 @@ void init_cuda(py::module_& m, TensorClass& cls) {
   m.def("_cuda_gemm_backend", [] { return c::gemm_backend(); });
 
   cls.def("_pin_memory", [](const Tensor& t) { return c::pin_memory(t); });
+  cls.def("_record_stream", [](const Tensor& t, uintptr_t s) { c::record_stream(t, s); });
   cls.def("_is_pinned", [](const Tensor& t) { return c::is_pinned(t); });
 }
 

@@ -42,6 +42,7 @@ void empty_cache() {}
 std::pair<int64_t, int64_t> mem_get_info(int) { no_cuda(); }
 Tensor pin_memory(const Tensor&) { no_cuda(); }
 bool is_pinned(const Tensor&) { return false; }
+void record_stream(const Tensor&, uintptr_t) { no_cuda(); }
 void copy_between(Tensor&, const Tensor&, bool) { no_cuda(); }
 void manual_seed(int, uint64_t) {}
 uint64_t initial_seed(int) { no_cuda(); }

@@ -137,7 +137,8 @@ class _CudaDeviceProperties:
 def get_device_properties(device=None):
     _lazy_init()
     d = _get_device_index(device)
-    _C._cuda_check_device(d)
+    if d < 0 or d >= device_count():
+        raise AssertionError("Invalid device id")
     return _CudaDeviceProperties(_C._cuda_device_properties(d))
 
 

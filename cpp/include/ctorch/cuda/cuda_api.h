@@ -62,6 +62,10 @@ CT_API void reset_peak_memory_stats(int device);
 CT_API void empty_cache();
 CT_API std::pair<int64_t, int64_t> mem_get_info(int device);  // free, total
 
+// The tensor's memory is also used on `stream`: its block is not reused until the work queued
+// there when the tensor dies has finished (torch.Tensor.record_stream).
+CT_API void record_stream(const Tensor& t, uintptr_t stream);
+
 // Page-locked host memory.
 CT_API Tensor pin_memory(const Tensor& t);
 CT_API bool is_pinned(const Tensor& t);
