@@ -1,7 +1,8 @@
 // CUDA reduction kernels over a ReduceDesc (see Note [Reduction layout]): sum, prod, mean,
-// amax/amin, max/min with indices, argmax/argmin, var/std, norm, all/any, logsumexp. Each op
-// mirrors cpu/reduce.cpp: the same accumulation types, NaN rules, first-index ties and
-// empty-row values. Scans (cumsum, cumprod) live in scan.cu.
+// amax/amin, max/min with indices, argmax/argmin, var/std, norm, all/any, logsumexp. The ops
+// (accumulation types, NaN rules, first-index ties, empty-row values) and the op table are
+// ctorch/ops/reduce_ops.h, shared with cpu/reduce.cpp; this file is the launcher. Scans
+// (cumsum, cumprod) live in scan.cu.
 //
 // One kernel shape serves every op: a block of 256 threads is O outputs x RL lanes per output.
 // - Rows (the usual case): the lanes of an output are adjacent threads, so a warp reads
@@ -17,15 +18,13 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
-#include <cmath>
-#include <limits>
 #include <memory>
 #include <type_traits>
 
 #include "common.cuh"
 #include "ctorch/dispatch/dtype_dispatch.h"
-#include "ctorch/ops/functors.h"
 #include "ctorch/ops/reduce_kernel.h"
+#include "ctorch/ops/reduce_ops.h"
 
 namespace ctorch {
 namespace cuda {
@@ -89,20 +88,10 @@ __device__ __forceinline__ void lane_ids(Lanes L, int t, int& ol, int& rl) {
   }
 }
 
-// Accumulators with more than one field (argmax, var, logsumexp) and their warp shuffles.
-template <class V>
-struct ValIdx {
-  V v;
-  int64_t i;  // -1: empty
-};
-struct Welford {
-  double mean, m2;
-  int64_t n;
-};
-template <class A>
-struct MaxSum {
-  A m, s;  // m is never NaN: a NaN input makes s NaN
-};
+// Warp shuffles of the accumulators (the multi-field ones are red_ops::ValIdx, Welford, MaxSum).
+using red_ops::MaxSum;
+using red_ops::ValIdx;
+using red_ops::Welford;
 
 template <class V>
 __device__ __forceinline__ V shfl_xor(V v, int m) {
@@ -294,308 +283,17 @@ void launch(const ReduceDesc& d, const Op& op) {
   }
 }
 
-template <class V>
-__device__ __forceinline__ bool is_nan(V v) {
-  if constexpr (std::is_floating_point<V>::value) return v != v;
-  else return false;
-}
-
-// Accumulation type of sum/prod/mean: float for float16/bfloat16/float32, double for float64,
-// int64 for integers and bool (as the CPU).
-template <class T> struct AccOf { using type = int64_t; };
-template <> struct AccOf<float> { using type = float; };
-template <> struct AccOf<Half> { using type = float; };
-template <> struct AccOf<BFloat16> { using type = float; };
-template <> struct AccOf<double> { using type = double; };
-
-// ---- sum / mean / prod ----
-template <class T, bool Prod>
-struct SumOp {
-  using acc_t = typename AccOf<T>::type;
-  void* out;
-  bool to_long;  // integral input summed into an int64 result
-  double scale;  // 1/R for mean
-  __device__ acc_t init() const { return acc_t(Prod ? 1 : 0); }
-  // Integer accumulation wraps like PyTorch (in uint64 to stay defined).
-  __device__ static acc_t combine(acc_t a, acc_t b) {
-    if constexpr (std::is_integral<acc_t>::value)
-      return acc_t(Prod ? uint64_t(a) * uint64_t(b) : uint64_t(a) + uint64_t(b));
-    else return Prod ? a * b : a + b;
-  }
-  __device__ void step(acc_t& a, compute_t<T> v, int64_t) const { a = combine(a, acc_t(v)); }
-  __device__ void merge(acc_t& a, const acc_t& b) const { a = combine(a, b); }
-  __device__ void write(int64_t o, acc_t a) const {
-    if constexpr (std::is_floating_point<acc_t>::value) {
-      if (scale != 1) a = acc_t(a * acc_t(scale));
-    }
-    if (to_long) static_cast<int64_t*>(out)[o] = int64_t(a);
-    else static_cast<T*>(out)[o] = T(compute_t<T>(a));
+struct CudaLaunch {
+  template <class T, class Op>
+  static void run(const ReduceDesc& d, const Op& op) {
+    launch<T>(d, op);
   }
 };
-
-template <bool Prod>
-void sum_kernel(const ReduceDesc& d) {
-  CT_DISPATCH_ALL(d.in_dtype, Prod ? "prod" : "sum", [&] {
-    launch<scalar_t>(d, SumOp<scalar_t, Prod>{d.out, d.out_dtype != d.in_dtype, 1.0});
-  });
-}
-
-void mean_kernel(const ReduceDesc& d) {
-  CT_DISPATCH_FLOATING(d.in_dtype, "mean", [&] {
-    const double scale = d.reduce_size == 0 ? std::numeric_limits<double>::quiet_NaN() : 1.0 / double(d.reduce_size);
-    launch<scalar_t>(d, SumOp<scalar_t, false>{d.out, false, scale});
-  });
-}
-
-// ---- amax / amin (NaN propagates) ----
-template <class V, bool Max>
-__device__ __forceinline__ V lowest() {
-  if constexpr (std::is_same<V, bool>::value) return !Max;
-  else if constexpr (std::is_floating_point<V>::value)
-    return Max ? -std::numeric_limits<V>::infinity() : std::numeric_limits<V>::infinity();
-  else return Max ? std::numeric_limits<V>::lowest() : std::numeric_limits<V>::max();
-}
-
-template <class T, bool Max>
-struct ExtremeOp {
-  using acc_t = compute_t<T>;
-  T* out;
-  __device__ acc_t init() const { return lowest<acc_t, Max>(); }
-  __device__ void step(acc_t& a, acc_t v, int64_t) const {
-    const bool take = Max ? (v > a) : (v < a);
-    a = (take || is_nan(v)) ? v : a;
-  }
-  __device__ void merge(acc_t& a, const acc_t& b) const { step(a, b, 0); }
-  __device__ void write(int64_t o, acc_t a) const { out[o] = T(a); }
-};
-
-template <bool Max>
-void extreme_kernel(const ReduceDesc& d) {
-  CT_DISPATCH_ALL(d.in_dtype, Max ? "amax" : "amin", [&] {
-    launch<scalar_t>(d, ExtremeOp<scalar_t, Max>{static_cast<scalar_t*>(d.out)});
-  });
-}
-
-// ---- max/min with indices, argmax/argmin: first index on ties, first NaN wins ----
-template <class T, bool Max>
-struct ArgOp {
-  using V = compute_t<T>;
-  using acc_t = ValIdx<V>;
-  T* vals;  // null for argmax/argmin
-  int64_t* idxs;
-  __device__ acc_t init() const { return {lowest<V, Max>(), -1}; }
-  __device__ static bool better(V v, V a) {  // strictly better than the current value
-    if (is_nan(a)) return false;
-    return is_nan(v) || (Max ? v > a : v < a);
-  }
-  __device__ void step(acc_t& a, V v, int64_t i) const {
-    if (a.i < 0 || better(v, a.v)) a = {v, i};
-  }
-  // Order-free: equal values (or two NaNs) keep the smaller index, so lanes and splits may
-  // combine in any order.
-  __device__ void merge(acc_t& a, const acc_t& b) const {
-    if (b.i < 0) return;
-    if (a.i < 0 || better(b.v, a.v)) {
-      a = b;
-      return;
-    }
-    const bool same = (b.v == a.v) || (is_nan(a.v) && is_nan(b.v));
-    if (same && b.i < a.i) a = b;
-  }
-  __device__ void write(int64_t o, const acc_t& a) const {
-    if (vals) vals[o] = T(a.v);
-    idxs[o] = a.i;
-  }
-};
-
-template <bool Max>
-void arg_kernel(const ReduceDesc& d) {
-  CT_DISPATCH_ALL(d.in_dtype, Max ? "max" : "min", [&] {
-    launch<scalar_t>(d, ArgOp<scalar_t, Max>{static_cast<scalar_t*>(d.out), static_cast<int64_t*>(d.out2)});
-  });
-}
-// argmax/argmin: out holds the int64 indices.
-template <bool Max>
-void argonly_kernel(const ReduceDesc& d) {
-  CT_DISPATCH_NUMERIC(d.in_dtype, Max ? "argmax" : "argmin", [&] {
-    launch<scalar_t>(d, ArgOp<scalar_t, Max>{nullptr, static_cast<int64_t*>(d.out)});
-  });
-}
-
-// ---- var / std: Welford in double, Chan's merge ----
-template <class T>
-struct VarOp {
-  using acc_t = Welford;
-  T* out;
-  T* mean_out;  // may be null
-  double correction;
-  bool take_sqrt;
-  __device__ acc_t init() const { return {0, 0, 0}; }
-  __device__ void step(acc_t& a, compute_t<T> v, int64_t) const {
-    const double x = double(v);
-    a.n += 1;
-    const double delta = x - a.mean;
-    a.mean += delta / double(a.n);
-    a.m2 += delta * (x - a.mean);
-  }
-  __device__ void merge(acc_t& a, const acc_t& b) const {
-    if (b.n == 0) return;
-    if (a.n == 0) {
-      a = b;
-      return;
-    }
-    const double n = double(a.n + b.n), delta = b.mean - a.mean;
-    a.mean += delta * double(b.n) / n;
-    a.m2 += b.m2 + delta * delta * double(a.n) * double(b.n) / n;
-    a.n += b.n;
-  }
-  __device__ void write(int64_t o, const acc_t& a) const {
-    const double dof = double(a.n) - correction;
-    const double var = a.m2 / (dof > 0 ? dof : 0.0);  // dof <= 0: inf, or NaN for 0/0
-    out[o] = T(compute_t<T>(take_sqrt ? ct_math::sqrt(var) : var));
-    if (mean_out)
-      mean_out[o] = T(compute_t<T>(a.n == 0 ? std::numeric_limits<double>::quiet_NaN() : a.mean));
-  }
-};
-
-void var_kernel(const ReduceDesc& d) {
-  CT_DISPATCH_FLOATING(d.in_dtype, "var", [&] {
-    launch<scalar_t>(d, VarOp<scalar_t>{static_cast<scalar_t*>(d.out), static_cast<scalar_t*>(d.out2), d.correction,
-                                        (d.flags & 1) != 0});
-  });
-}
-
-// ---- vector norms (accumulate in the compute type, like the CPU) ----
-enum NormMode { kP0, kP1, kP2, kPInf, kPNegInf, kPGeneral };
-template <class T, int Mode>
-struct NormOp {
-  using acc_t = compute_t<T>;
-  T* out;
-  acc_t p;
-  __device__ acc_t init() const { return Mode == kPNegInf ? std::numeric_limits<acc_t>::infinity() : acc_t(0); }
-  __device__ void step(acc_t& a, acc_t v, int64_t) const {
-    const acc_t x = ct_math::fabs(v);
-    if (Mode == kP0) a += acc_t(v != acc_t(0));
-    else if (Mode == kP1) a += x;
-    else if (Mode == kP2) a += x * x;
-    else if (Mode == kPInf) a = (x > a || is_nan(x)) ? x : a;
-    else if (Mode == kPNegInf) a = (x < a || is_nan(x)) ? x : a;
-    else a += ct_math::pow(x, p);
-  }
-  __device__ void merge(acc_t& a, const acc_t& b) const {
-    if (Mode == kPInf || Mode == kPNegInf) step(a, b, 0);  // b >= 0 or NaN, so |b| == b
-    else a += b;
-  }
-  __device__ void write(int64_t o, acc_t a) const {
-    if (Mode == kP2) a = ct_math::sqrt(a);
-    else if (Mode == kPGeneral) a = ct_math::pow(a, acc_t(1) / p);
-    out[o] = T(a);
-  }
-};
-
-void norm_kernel(const ReduceDesc& d) {
-  const double p = d.p;
-  CT_DISPATCH_FLOATING(d.in_dtype, "norm", [&] {
-    using A = compute_t<scalar_t>;
-    scalar_t* out = static_cast<scalar_t*>(d.out);
-    if (p == 0) launch<scalar_t>(d, NormOp<scalar_t, kP0>{out, A(p)});
-    else if (p == 1) launch<scalar_t>(d, NormOp<scalar_t, kP1>{out, A(p)});
-    else if (p == 2) launch<scalar_t>(d, NormOp<scalar_t, kP2>{out, A(p)});
-    else if (std::isinf(p) && p > 0) launch<scalar_t>(d, NormOp<scalar_t, kPInf>{out, A(p)});
-    else if (std::isinf(p)) launch<scalar_t>(d, NormOp<scalar_t, kPNegInf>{out, A(p)});
-    else launch<scalar_t>(d, NormOp<scalar_t, kPGeneral>{out, A(p)});
-  });
-}
-
-// ---- all / any: bool or uint8 results (both one byte of 0/1) ----
-template <class T, bool All>
-struct LogicalOp {
-  using acc_t = uint8_t;
-  uint8_t* out;
-  __device__ acc_t init() const { return All; }
-  __device__ void step(acc_t& a, compute_t<T> v, int64_t) const {
-    const acc_t nz = v != compute_t<T>(0);  // NaN counts as true
-    a = All ? acc_t(a & nz) : acc_t(a | nz);
-  }
-  __device__ void merge(acc_t& a, const acc_t& b) const { a = All ? acc_t(a & b) : acc_t(a | b); }
-  __device__ void write(int64_t o, acc_t a) const { out[o] = a; }
-};
-
-template <bool All>
-void logical_kernel(const ReduceDesc& d) {
-  CT_DISPATCH_ALL(d.in_dtype, All ? "all" : "any", [&] {
-    launch<scalar_t>(d, LogicalOp<scalar_t, All>{static_cast<uint8_t*>(d.out)});
-  });
-}
-
-// ---- logsumexp: online max-shifted sum; -inf rows give -inf, +inf gives +inf, NaN propagates ----
-template <class T>
-struct LseOp {
-  using A = compute_t<T>;
-  using acc_t = MaxSum<A>;
-  T* out;
-  __device__ static A neg_inf() { return -std::numeric_limits<A>::infinity(); }
-  __device__ acc_t init() const { return {neg_inf(), A(0)}; }
-  // NaN is sticky (the CPU's step can drop a NaN that precedes every finite value of a lane).
-  __device__ void step(acc_t& a, A v, int64_t) const {
-    if (v == neg_inf() || is_nan(a.s)) return;
-    if (is_nan(v)) {
-      a.s = v;
-      return;
-    }
-    if (v > a.m) {
-      a.s = (a.m == neg_inf() ? A(0) : a.s * ct_math::exp(a.m - v)) + A(1);
-      a.m = v;
-    } else if (v == a.m) {
-      a.s += A(1);
-    } else {
-      a.s += ct_math::exp(v - a.m);
-    }
-  }
-  __device__ void merge(acc_t& a, const acc_t& b) const {
-    const A m = a.m < b.m ? b.m : a.m;
-    if (is_nan(a.s) || is_nan(b.s)) {
-      a.s = std::numeric_limits<A>::quiet_NaN();
-      return;
-    }
-    if (m == neg_inf()) return;
-    const A fa = a.m == m ? A(1) : ct_math::exp(a.m - m), fb = b.m == m ? A(1) : ct_math::exp(b.m - m);
-    a.s = a.s * fa + b.s * fb;
-    a.m = m;
-  }
-  __device__ void write(int64_t o, const acc_t& a) const {
-    A r;
-    if (is_nan(a.s)) r = a.s;
-    else if (ct_math::isinf(a.m)) r = a.m;
-    else r = a.m + ct_math::log(a.s);
-    out[o] = T(r);
-  }
-};
-
-void logsumexp_kernel(const ReduceDesc& d) {
-  CT_DISPATCH_FLOATING(d.in_dtype, "logsumexp", [&] {
-    launch<scalar_t>(d, LseOp<scalar_t>{static_cast<scalar_t*>(d.out)});
-  });
-}
 
 }  // namespace
 
 void register_reduce_kernels() {
-  auto r = [](OpId op, ReduceFn* f) { reg(op, reinterpret_cast<void*>(f)); };
-  r(OpId::sum, &sum_kernel<false>);
-  r(OpId::prod, &sum_kernel<true>);
-  r(OpId::mean, &mean_kernel);
-  r(OpId::amax, &extreme_kernel<true>);
-  r(OpId::amin, &extreme_kernel<false>);
-  r(OpId::max_dim, &arg_kernel<true>);
-  r(OpId::min_dim, &arg_kernel<false>);
-  r(OpId::argmax, &argonly_kernel<true>);
-  r(OpId::argmin, &argonly_kernel<false>);
-  r(OpId::var, &var_kernel);
-  r(OpId::norm, &norm_kernel);
-  r(OpId::all, &logical_kernel<true>);
-  r(OpId::any, &logical_kernel<false>);
-  r(OpId::logsumexp, &logsumexp_kernel);
+  red_ops::register_reduce_ops<CudaLaunch>([](OpId op, ReduceFn* f) { reg(op, reinterpret_cast<void*>(f)); });
   register_scan_kernels();
 }
 

@@ -1,6 +1,7 @@
-// CUDA scan kernels (cumsum, cumprod) over a ReduceDesc, mirroring cpu/reduce_scan.cpp: the
-// running value is double for float32/float64, float for float16/bfloat16 and int64 (wrapping)
-// for integers; the output dtype equals the input dtype.
+// CUDA scan kernels (cumsum, cumprod) over a ReduceDesc, mirroring cpu/reduce_scan.cpp. The
+// running value (double for float32/float64, float for float16/bfloat16, int64 wrapping for
+// integers) and its combine are red_ops::ScanOp in ctorch/ops/reduce_ops.h, shared with the CPU;
+// the output dtype equals the input dtype.
 //
 // Two shapes:
 // - one thread per row, serial along R: for short rows, and for scans along a strided dim over
@@ -21,6 +22,7 @@
 #include "common.cuh"
 #include "ctorch/dispatch/dtype_dispatch.h"
 #include "ctorch/ops/reduce_kernel.h"
+#include "ctorch/ops/reduce_ops.h"
 
 namespace ctorch {
 namespace cuda {
@@ -32,19 +34,6 @@ namespace {
 constexpr int kThreads = 256;
 constexpr int kWarps = kThreads / 32;
 constexpr int64_t kMinChunk = 1024;  // elements per chunk when rows are split
-
-template <class T> struct ScanAcc { using type = int64_t; };
-template <> struct ScanAcc<float> { using type = double; };
-template <> struct ScanAcc<double> { using type = double; };
-template <> struct ScanAcc<Half> { using type = float; };
-template <> struct ScanAcc<BFloat16> { using type = float; };
-
-template <class A, bool Prod>
-__device__ __forceinline__ A combine(A a, A b) {
-  if constexpr (std::is_integral<A>::value)  // wraps like PyTorch, without UB
-    return A(Prod ? uint64_t(a) * uint64_t(b) : uint64_t(a) + uint64_t(b));
-  else return Prod ? a * b : a + b;
-}
 
 template <class A>
 __device__ __forceinline__ A shfl_up(A v, int d) {
@@ -77,16 +66,17 @@ struct ScanGeom {
 
 template <class T, bool Prod>
 __global__ void __launch_bounds__(kThreads) scan_serial_kernel(ScanGeom g, const T* in, T* out) {
-  using A = typename ScanAcc<T>::type;
+  using Op = red_ops::ScanOp<T, Prod>;
+  using A = typename Op::acc_t;
   for (int64_t o = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; o < g.N; o += int64_t(blockDim.x) * gridDim.x) {
     int64_t io, oo;
     g.offsets(o, io, oo);
     const T* p = in + io;
     T* q = out + oo;
-    A acc = A(Prod ? 1 : 0);
+    A acc = Op::init();
     for (int64_t r = 0; r < g.R; ++r) {
-      acc = combine<A, Prod>(acc, A(compute_t<T>(p[r * g.rs])));
-      q[r * g.ors] = T(compute_t<T>(acc));
+      acc = Op::combine(acc, Op::load(p[r * g.rs]));
+      q[r * g.ors] = Op::store(acc);
     }
   }
 }
@@ -95,8 +85,9 @@ __global__ void __launch_bounds__(kThreads) scan_serial_kernel(ScanGeom g, const
 // otherwise scan into out starting from carries[item] (identity when carries is null).
 template <class T, bool Prod>
 __global__ void __launch_bounds__(kThreads) scan_warp_kernel(ScanGeom g, const T* in, T* out,
-                                                             typename ScanAcc<T>::type* carries, bool totals) {
-  using A = typename ScanAcc<T>::type;
+                                                             red_ops::scan_acc_t<T>* carries, bool totals) {
+  using Op = red_ops::ScanOp<T, Prod>;
+  using A = typename Op::acc_t;
   const int lane = int(threadIdx.x & 31);
   const int64_t items = g.N * g.S;
   for (int64_t item = int64_t(blockIdx.x) * kWarps + (threadIdx.x >> 5); item < items;
@@ -105,17 +96,17 @@ __global__ void __launch_bounds__(kThreads) scan_warp_kernel(ScanGeom g, const T
     int64_t io, oo;
     g.offsets(o, io, oo);
     const int64_t begin = s * g.chunk, end = begin + g.chunk < g.R ? begin + g.chunk : g.R;
-    A carry = (!totals && carries) ? carries[item] : A(Prod ? 1 : 0);
+    A carry = (!totals && carries) ? carries[item] : Op::init();
     for (int64_t base = begin; base < end; base += 32) {
       const int64_t i = base + lane;
-      A x = i < end ? A(compute_t<T>(in[io + i * g.rs])) : A(Prod ? 1 : 0);
+      A x = i < end ? Op::load(in[io + i * g.rs]) : Op::init();
 #pragma unroll
       for (int d = 1; d < 32; d *= 2) {
         const A y = shfl_up(x, d);
-        if (lane >= d) x = combine<A, Prod>(y, x);
+        if (lane >= d) x = Op::combine(y, x);
       }
-      x = combine<A, Prod>(carry, x);
-      if (!totals && i < end) out[oo + i * g.ors] = T(compute_t<T>(x));
+      x = Op::combine(carry, x);
+      if (!totals && i < end) out[oo + i * g.ors] = Op::store(x);
       carry = shfl_idx(x, 31);
     }
     if (totals && lane == 0) carries[item] = carry;
@@ -126,18 +117,18 @@ __global__ void __launch_bounds__(kThreads) scan_warp_kernel(ScanGeom g, const T
 template <class A, bool Prod>
 __global__ void __launch_bounds__(kThreads) scan_carry_kernel(A* c, int64_t N, int64_t S) {
   for (int64_t o = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; o < N; o += int64_t(blockDim.x) * gridDim.x) {
-    A run = A(Prod ? 1 : 0);
+    A run = Prod ? A(1) : A(0);
     for (int64_t s = 0; s < S; ++s) {
       const A t = c[o * S + s];
       c[o * S + s] = run;
-      run = combine<A, Prod>(run, t);
+      run = red_ops::sum_combine<Prod>(run, t);
     }
   }
 }
 
 template <class T, bool Prod>
 void scan_launch(const ReduceDesc& d) {
-  using A = typename ScanAcc<T>::type;
+  using A = red_ops::scan_acc_t<T>;
   if (d.outer_numel <= 0 || d.reduce_size <= 0) return;
   ScanGeom g{};
   g.n_outer = d.n_outer;

@@ -2,11 +2,7 @@
 // Generic CPU reduction driver over a ReduceDesc (see Note [Reduction layout]). Only the
 // reduction kernel TUs include this file.
 //
-// An Op provides:
-//   using acc_t;  acc_t init() const;
-//   void step(acc_t&, compute_t<T> v, int64_t idx) const;  // idx = position along R
-//   void merge(acc_t& a, const acc_t& b) const;            // b covers later positions
-//   void write(int64_t o, const acc_t&) const;
+// The Ops (init / step / merge / write) are ctorch/ops/reduce_ops.h, shared with CUDA.
 // Rows are reduced with a pairwise cascade over 16 independent lanes, so float32 sums stay
 // accurate (error ~ log2(R) ulps) and the leaf loop vectorises (`omp simd`: the -O2 cost model
 // alone leaves compare/select loops scalar).
@@ -35,11 +31,6 @@ template <class T>
 inline compute_t<T> ld(const T* p) {
   return compute_t<T>(*p);
 }
-template <class V>
-inline bool is_nan(V v) {
-  if constexpr (std::is_floating_point<V>::value) return v != v;
-  else return false;
-}
 
 template <class T, class Op>
 typename Op::acc_t row_leaf(const Op& op, const T* p, int64_t s, int64_t n, int64_t i0) {
@@ -61,17 +52,16 @@ typename Op::acc_t row_leaf(const Op& op, const T* p, int64_t s, int64_t n, int6
   return l[0];
 }
 
-// An Op may provide `static constexpr bool kFastRow = true` and `acc_t fast_row(const T*, n)`
-// for unit-stride rows (float sums: vectorised per ISA in reduce_vec.cpp).
-template <class Op, class = void>
-struct HasFastRow : std::false_type {};
+// CPU-only fast paths for unit-stride rows (float sums, extremes, logsumexp: vectorised per ISA
+// in reduce_vec.cpp): reduce.cpp specialises FastRow<Op> with value = true and
+// `static acc_t run(const Op&, const T*, int64_t n)`.
 template <class Op>
-struct HasFastRow<Op, std::enable_if_t<Op::kFastRow>> : std::true_type {};
+struct FastRow : std::false_type {};
 
 template <class T, class Op>
 typename Op::acc_t row_reduce(const Op& op, const T* p, int64_t s, int64_t n, int64_t i0) {
-  if constexpr (HasFastRow<Op>::value) {
-    if (s == 1) return op.fast_row(p, n);
+  if constexpr (FastRow<Op>::value) {
+    if (s == 1) return FastRow<Op>::run(op, p, n);
   }
   if (n <= kLeaf) return row_leaf(op, p, s, n, i0);
   int64_t h = (n / 2 + kLanes - 1) / kLanes * kLanes;  // lane-aligned halves
@@ -154,14 +144,6 @@ void run(const ReduceDesc& d, const Op& op) {
     for (int64_t o = b; o < e; ++o) op.write(o, row_reduce(op, in + d.in_offset(o), rs, R, 0));
   });
 }
-
-// Accumulation type: float for float16/bfloat16/float32, double for float64, int64 for integers.
-template <class T> struct acc_of { using type = int64_t; };
-template <> struct acc_of<float> { using type = float; };
-template <> struct acc_of<Half> { using type = float; };
-template <> struct acc_of<BFloat16> { using type = float; };
-template <> struct acc_of<double> { using type = double; };
-template <class T> using acc_type_t = typename acc_of<T>::type;
 
 }  // namespace red
 }  // namespace cpu

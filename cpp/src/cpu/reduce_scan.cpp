@@ -1,31 +1,22 @@
 // CPU scan kernels (cumsum, cumprod) over a ReduceDesc: one sequential scan per outer index.
-// Like PyTorch on CPU the running value is kept in double for float32/float64, float for
-// float16/bfloat16 and int64 for integers; the output dtype equals the input dtype.
+// The running value and its math are red_ops::ScanOp (ctorch/ops/reduce_ops.h, shared with
+// CUDA); the output dtype equals the input dtype.
 #include "ctorch/dispatch/registry.h"
+#include "ctorch/ops/reduce_ops.h"
 #include "reduce-inl.h"
 
 namespace ctorch {
 namespace cpu {
 
 namespace {
-template <class T> struct scan_acc { using type = int64_t; };
-template <> struct scan_acc<float> { using type = double; };
-template <> struct scan_acc<double> { using type = double; };
-template <> struct scan_acc<Half> { using type = float; };
-template <> struct scan_acc<BFloat16> { using type = float; };
-
 template <bool Prod>
 void scan_kernel(const ReduceDesc& d) {
   CT_DISPATCH_ALL(d.in_dtype, Prod ? "cumprod" : "cumsum", [&] {
-    using A = typename scan_acc<scalar_t>::type;
+    using Op = red_ops::ScanOp<scalar_t, Prod>;
+    using A = typename Op::acc_t;
     const scalar_t* in = static_cast<const scalar_t*>(d.in);
     scalar_t* out = static_cast<scalar_t*>(d.out);
     const int64_t R = d.reduce_size, rs = d.reduce_stride, ors = d.out_reduce_stride;
-    auto add = [](A acc, A v) {
-      if constexpr (std::is_integral<A>::value)  // wraps like PyTorch, without UB
-        return A(Prod ? uint64_t(acc) * uint64_t(v) : uint64_t(acc) + uint64_t(v));
-      else return Prod ? acc * v : acc + v;
-    };
     const int last = d.n_outer - 1;
     if (last >= 0 && d.outer_strides[last] == 1 && d.out_outer_strides[last] == 1 && rs != 1 && R > 1) {
       // Scan along a strided dim: carry a row of running values and stream whole rows.
@@ -37,11 +28,11 @@ void scan_kernel(const ReduceDesc& d) {
           const int64_t o0 = (t / nb) * L + (t % nb) * width, w = std::min(width, L - (t % nb) * width);
           const scalar_t* p = in + d.in_offset(o0);
           scalar_t* q = out + d.out_offset(o0);
-          std::fill(acc.begin(), acc.end(), A(Prod ? 1 : 0));
+          std::fill(acc.begin(), acc.end(), Op::init());
           for (int64_t r = 0; r < R; ++r)
             for (int64_t j = 0; j < w; ++j) {
-              acc[size_t(j)] = add(acc[size_t(j)], A(compute_t<scalar_t>(p[r * rs + j])));
-              q[r * ors + j] = scalar_t(compute_t<scalar_t>(acc[size_t(j)]));
+              acc[size_t(j)] = Op::combine(acc[size_t(j)], Op::load(p[r * rs + j]));
+              q[r * ors + j] = Op::store(acc[size_t(j)]);
             }
         }
       });
@@ -52,10 +43,10 @@ void scan_kernel(const ReduceDesc& d) {
       for (int64_t o = b; o < e; ++o) {
         const scalar_t* p = in + d.in_offset(o);
         scalar_t* q = out + d.out_offset(o);
-        A acc = A(Prod ? 1 : 0);
+        A acc = Op::init();
         for (int64_t r = 0; r < R; ++r) {
-          acc = add(acc, A(compute_t<scalar_t>(p[r * rs])));
-          q[r * ors] = scalar_t(compute_t<scalar_t>(acc));
+          acc = Op::combine(acc, Op::load(p[r * rs]));
+          q[r * ors] = Op::store(acc);
         }
       }
     });
