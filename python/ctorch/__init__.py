@@ -105,6 +105,35 @@ def is_floating_point(input):
     return input.is_floating_point()
 
 
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """|input - other| <= atol + rtol * |other| elementwise (equal values, infinities included,
+    are always close), with torch's dtype and argument checks."""
+    if input.dtype is not other.dtype:
+        raise RuntimeError("%s did not match %s" % (input.dtype._legacy, other.dtype._legacy))
+    if rtol < 0:
+        raise RuntimeError("rtol must be greater than or equal to zero, but got %s" % (rtol,))
+    if atol < 0:
+        raise RuntimeError("atol must be greater than or equal to zero, but got %s" % (atol,))
+    close = input == other
+    if input.dtype is bool or (rtol == 0 and atol == 0):
+        return close
+    if equal_nan and input.is_floating_point():
+        close = close | (input.isnan() & other.isnan())
+    a, b = input, other
+    if not input.is_floating_point():  # integers: the error is computed in the default dtype
+        a, b = input.to(get_default_dtype()), other.to(get_default_dtype())
+    actual = (a - b).abs()
+    return close | (actual.isfinite() & (actual <= atol + (rtol * b).abs()))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return _builtins.bool(isclose(input, other, rtol, atol, equal_nan).all().item())
+
+
+_tensor._define("isclose", isclose)
+_tensor._define("allclose", allclose)
+
+
 def is_nonzero(input):
     if input.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with %s values is ambiguous"
