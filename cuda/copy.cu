@@ -5,6 +5,7 @@
 
 #include "ctorch/autograd/autograd.h"
 #include "ctorch/core/convert.h"
+#include "ctorch/ops/functors.h"
 #include "ctorch/dispatch/dtype_dispatch.h"
 #include "ctorch/ops/creation.h"
 #include "ctorch/ops/shape.h"
@@ -68,7 +69,9 @@ void fill_kernel(TensorIter& it) {
   });
 }
 
-// out[i] = start + i * step, in double (int64 for integer dtypes) like the CPU kernel.
+// out[i] = start + i * step: int64 for integer dtypes; for floating dtypes one fused multiply-add
+// in the compute type (float for float32/16-bit, double for double), as PyTorch's CUDA kernel
+// computes it (the CPU replays PyTorch's CPU rounding instead, so the last bits may differ).
 template <class T>
 struct ArangeBody {
   char* base;
@@ -77,7 +80,13 @@ struct ArangeBody {
   int64_t istart, istep;
   bool integral;
   __device__ void operator()(int64_t i, const int64_t*) const {
-    T v = integral ? T(istart + i * istep) : T(compute_t<T>(start + double(i) * step));
+    using A = compute_t<T>;
+    T v;
+    if constexpr (std::is_floating_point<A>::value) {
+      v = integral ? T(istart + i * istep) : T(ct_math::fma(A(step), A(i), A(start)));
+    } else {
+      v = T(istart + i * istep);
+    }
     *reinterpret_cast<T*>(base + i * stride) = v;
   }
 };
