@@ -69,3 +69,20 @@ def leaf(lib, arr, dtype="float64", requires_grad=True):
 
 def rand(shape, seed=0, lo=-2.0, hi=2.0):
     return np.random.default_rng(seed).uniform(lo, hi, size=shape)
+
+
+def per_library(build):
+    """Decorator: build(L) runs once per library (torch / ctorch) and its result is reused."""
+    cache = {}
+
+    def get(L):
+        if L.__name__ not in cache:
+            cache[L.__name__] = build(L)
+        return cache[L.__name__]
+    return get
+
+
+def function_classes(L, scope):
+    """The autograd.Function subclasses among a builder's locals, as a namespace."""
+    F = L.autograd.Function
+    return type("NS", (), {k: v for k, v in scope.items() if isinstance(v, type) and issubclass(v, F) and v is not F})

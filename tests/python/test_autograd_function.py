@@ -6,21 +6,16 @@ import weakref
 import pytest
 
 import ctorch
-from _autograd_ref import both, leaf, rand, same_error
+from _autograd_ref import both, function_classes, leaf, per_library, rand, same_error
 from _torch_ref import require_torch
 
 V3 = rand((3,), 1)
 A23 = rand((2, 3), 2)
 
-_cache = {}
-
-
+@per_library
 def fns(L):
     """The same family of Function subclasses defined against library L (built once per library)."""
-    if L.__name__ in _cache:
-        return _cache[L.__name__]
     F = L.autograd.Function
-    ns = {}
 
     class Scale(F):
         @staticmethod
@@ -270,11 +265,7 @@ def fns(L):
         def backward(ctx, g):
             return g * ctx.mask.to(g.dtype), None, None
 
-    for k, v in list(locals().items()):
-        if isinstance(v, type) and issubclass(v, F) and v is not F:
-            ns[k] = v
-    _cache[L.__name__] = type("NS", (), ns)
-    return _cache[L.__name__]
+    return function_classes(L, locals())
 
 
 def test_basic_apply_and_ctx():
@@ -442,20 +433,11 @@ def test_mark_non_differentiable():
     both(f)
 
 
-def test_set_materialize_grads_false():
+@pytest.mark.parametrize("cls", ["NoMaterialize", "Materialize"])  # set_materialize_grads(False) / default
+def test_materialize_grads(cls):
     def f(L):
         x = leaf(L, V3)
-        a, b = fns(L).NoMaterialize.apply(x)
-        ctx = a.grad_fn
-        a.backward(L.ones(3, dtype=L.float64))
-        return x.grad, ctx.seen
-    both(f)
-
-
-def test_materialize_grads_default():
-    def f(L):
-        x = leaf(L, V3)
-        a, b = fns(L).Materialize.apply(x)
+        a, b = getattr(fns(L), cls).apply(x)
         ctx = a.grad_fn
         a.backward(L.ones(3, dtype=L.float64))
         return x.grad, ctx.seen

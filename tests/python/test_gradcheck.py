@@ -6,18 +6,14 @@ import numpy as np
 import pytest
 
 import ctorch
-from _autograd_ref import leaf, rand, same_error
+from _autograd_ref import function_classes, leaf, per_library, rand, same_error
 from _torch_ref import require_torch
 
 V3 = rand((3,), 1)
 A23 = rand((2, 3), 2)
 
-_cache = {}
-
-
+@per_library
 def fns(L):
-    if L.__name__ in _cache:
-        return _cache[L.__name__]
     F = L.autograd.Function
 
     class Cube(F):
@@ -102,10 +98,7 @@ def fns(L):
             return g * (2 + 1e-4 * Nondet.calls)
 
     Nondet.calls = 0
-    _cache[L.__name__] = type("NS", (), dict(Cube=Cube, MulAdd=MulAdd, Wrong=Wrong, WrongSecond=WrongSecond,
-                                             WrongSecondOutput=WrongSecondOutput, NotMulByGrad=NotMulByGrad,
-                                             NoMaterialize=NoMaterialize, Nondet=Nondet))
-    return _cache[L.__name__]
+    return function_classes(L, locals())
 
 
 def _both_pass(fn, **kw):

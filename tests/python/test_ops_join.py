@@ -1,12 +1,10 @@
 """cat / stack / hstack / vstack / dstack / column_stack / split / chunk / unbind against torch."""
 
-import numpy as np
 import pytest
 
 import ctorch
+from _index_helpers import DTYPES, check_same as _check_same, ct_from, np_of
 from _torch_ref import require_torch
-
-DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16", "float32", "float64"]
 
 
 @pytest.fixture(scope="module")
@@ -14,25 +12,8 @@ def torch():
     return require_torch()
 
 
-def ct_from(torch, t):
-    """ctorch copy of a torch tensor (same dtype, contiguous)."""
-    src = t.float() if t.dtype == torch.bfloat16 else t
-    out = ctorch.empty(tuple(t.shape), dtype=getattr(ctorch, str(t.dtype).split(".")[-1]))
-    out.copy_(ctorch.from_numpy(src.numpy().copy()))
-    return out
-
-
-def np_of(x):
-    name = str(x.dtype).split(".")[-1]
-    if name == "bfloat16":
-        x = x.float()
-    return x.numpy()
-
-
 def check_same(torch, c, t):
-    assert tuple(c.shape) == tuple(t.shape)
-    assert str(c.dtype).split(".")[-1] == str(t.dtype).split(".")[-1]
-    np.testing.assert_array_equal(np_of(c), np_of(t))
+    _check_same(c, t)
 
 
 def rand(torch, shape, dtype, seed=0):

@@ -403,36 +403,38 @@ Tensor index_copy(const Tensor& t, int64_t dim, const Tensor& index, const Tenso
 }
 
 // ---- index_select / gather ----
+namespace {
+using GatherImpl = Tensor&(Tensor&, const Tensor&, int64_t, const Tensor&);
+using GatherRecord = void(const Tensor&, int64_t, const Tensor&, const Tensor&);
+
+// Both ops: the forward without autograd, then their backward node.
+Tensor gather_like(GatherImpl* impl, GatherRecord* record, const Tensor& t, int64_t dim, const Tensor& index) {
+  Tensor out;
+  {
+    NoGradGuard ng;
+    impl(out, t, dim, index);
+  }
+  record(t, wrap_dim(dim, t.dim()), index, out);
+  return out;
+}
+Tensor& gather_like_out(GatherImpl* impl, Tensor& out, const Tensor& t, int64_t dim, const Tensor& index) {
+  impl(out, t, dim, index);
+  out.get()->bump_version();
+  return out;
+}
+}  // namespace
+
 Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
-  Tensor out;
-  {
-    NoGradGuard ng;
-    index_select_impl(out, t, dim, index);
-  }
-  autograd::record_index_select(t, wrap_dim(dim, t.dim()), index, out);
-  return out;
+  return gather_like(&index_select_impl, &autograd::record_index_select, t, dim, index);
 }
-
 Tensor& index_select_out(Tensor& out, const Tensor& t, int64_t dim, const Tensor& index) {
-  index_select_impl(out, t, dim, index);
-  out.get()->bump_version();
-  return out;
+  return gather_like_out(&index_select_impl, out, t, dim, index);
 }
-
 Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
-  Tensor out;
-  {
-    NoGradGuard ng;
-    gather_impl(out, t, dim, index);
-  }
-  autograd::record_gather(t, wrap_dim(dim, t.dim()), index, out);
-  return out;
+  return gather_like(&gather_impl, &autograd::record_gather, t, dim, index);
 }
-
 Tensor& gather_out(Tensor& out, const Tensor& t, int64_t dim, const Tensor& index) {
-  gather_impl(out, t, dim, index);
-  out.get()->bump_version();
-  return out;
+  return gather_like_out(&gather_impl, out, t, dim, index);
 }
 
 // ---- scatter family ----
