@@ -1,5 +1,6 @@
-// Runs the CUDA pointwise/copy/index kernels (CPU-emulated, see inc/cuda_runtime.h) through the
+// Runs the CUDA pointwise/copy/index/reduce/scan/GEMM/random kernels (CPU-emulated, see inc/cuda_runtime.h) through the
 // ordinary C++ front ends on "cuda" tensors that live in host memory, against the CPU results.
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -13,13 +14,17 @@
 #include "ctorch/ctorch.h"
 #include "ctorch/cuda/cuda_api.h"
 #include "ctorch/dispatch/registry.h"
+#include "philox.cuh"
 
 namespace ctorch {
 namespace cuda {
 extern bool emu_force64;
 void register_copy_kernels();
 void register_index_kernels();
-void emu_register_pointwise();
+void register_pointwise_kernels();
+void register_reduce_kernels();
+void register_linalg_kernels();
+void register_random_kernels();
 struct HostAlloc : Allocator {
   DataPtr allocate(size_t n) override {
     DataPtr p;
@@ -35,7 +40,10 @@ bool register_kernels() {  // interposes the CPU-only build's stub (called from 
   cuda_allocator_slot() = &ha;
   register_copy_kernels();
   register_index_kernels();
-  emu_register_pointwise();
+  register_pointwise_kernels();
+  register_reduce_kernels();
+  register_linalg_kernels();
+  register_random_kernels();
   g_registered = true;
   return true;
 }
@@ -276,21 +284,49 @@ void test_pointwise() {
 }
 
 #include "tests2.inc"
+#include "tests3.inc"
+
+// EMU_TESTS=reduce,gemm (a comma list of pointwise, copy, index, reduce, gemm, random) runs a subset.
+// A test function that throws counts as one failure instead of ending the run.
+void guarded(const char* name, void (*fn)()) {
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    fail(std::string(name) + " threw: " + e.what());
+  }
+  printf("  (%s: %.1f s)\n", name, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+}
+
+bool want(const char* name) {
+  const char* e = getenv("EMU_TESTS");
+  if (!e || !*e) return true;
+  const std::string s = std::string(",") + e + ",";
+  return s.find(std::string(",") + name + ",") != std::string::npos;
+}
 
 int main(int argc, char** argv) {
+  setvbuf(stdout, nullptr, _IOLBF, 0);
+  setenv("CTORCH_CUBLAS", "0", 1);  // the own GEMM kernels, never a real cuBLAS
   manual_seed(7);
   init();
   if (!cuda::g_registered) cuda::register_kernels();
   printf("device_count=%d registered=%d\n", cuda::device_count(), int(cuda::g_registered));
   for (int pass = 0; pass < 2; ++pass) {
-    cuda::emu_force64 = pass == 1;
+    cuda::emu_force64 = pass == 1;  // reduce/scan/GEMM/random index with 64 bits always: pass 0 only
     printf("== pass %d (force 64-bit offsets: %d)\n", pass, int(cuda::emu_force64));
-    test_pointwise();
+    if (want("pointwise")) guarded("pointwise", test_pointwise);
     printf("pointwise: checks %d fails %d\n", g_checks, g_fail);
-    test_copy();
+    if (want("copy")) guarded("copy", test_copy);
     printf("copy: checks %d fails %d\n", g_checks, g_fail);
-    test_index();
+    if (want("index")) guarded("index", test_index);
     printf("index: checks %d fails %d\n", g_checks, g_fail);
+    if (pass == 0 && want("reduce")) guarded("reduce", test_reduce);
+    printf("reduce/scan: checks %d fails %d\n", g_checks, g_fail);
+    if (pass == 0 && want("gemm")) guarded("gemm", test_gemm);
+    printf("gemm: checks %d fails %d\n", g_checks, g_fail);
+    if (pass == 0 && want("random")) guarded("random", test_random);
+    printf("random: checks %d fails %d\n", g_checks, g_fail);
   }
   for (auto& [k, v] : g_exc) printf("  raised on both: %5d  %s\n", v, k.c_str());
   printf("launches %ld (threaded %ld), memcpys %ld, memsets %ld, syncs %ld\n", emu::launches, emu::threaded_launches, emu::memcpys, emu::memsets, emu::syncs);

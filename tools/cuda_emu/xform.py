@@ -1,6 +1,8 @@
 # Rewrites kernel launches `name<<<grid, block[, smem, stream]>>>(args);` into emu::launch calls.
 import re, sys
-THREADED = ('count_kernel', 'compact_kernel', 'index_kernel')
+# Kernels with __syncthreads or warp shuffles: their threads run on real threads with barriers.
+THREADED = ('count_kernel', 'compact_kernel', 'index_kernel', 'reduce_kernel', 'finish_kernel', 'scan_warp_kernel',
+            'gemm_tiled_kernel', 'gemv_dot_kernel', 'gemv_cols_kernel')
 src = open(sys.argv[1]).read()
 out, pos = [], 0
 while True:

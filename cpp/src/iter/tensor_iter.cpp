@@ -122,6 +122,46 @@ TensorIter::TensorIter(const IterConfig& cfg, const Tensor* outs, int nout, cons
   build(cfg, outs, ins, nin);
 }
 
+namespace {
+// Dense with no element aliased: the sorted non-trivial strides are the running products.
+bool non_overlapping_and_dense(const TensorImpl& t) {
+  if (t.is_contiguous()) return true;
+  constexpr int kMax = TensorIter::kMaxDims;
+  int64_t st[kMax * 2], sz[kMax * 2];
+  int n = 0;
+  for (int64_t d = 0; d < t.dim() && n < kMax * 2; ++d)
+    if (t.sizes()[size_t(d)] != 1) st[n] = t.strides()[size_t(d)], sz[n++] = t.sizes()[size_t(d)];
+  if (n > kMax) return false;
+  for (int i = 1; i < n; ++i)  // insertion sort by stride (few dims)
+    for (int k = i; k > 0 && st[k] < st[k - 1]; --k) std::swap(st[k], st[k - 1]), std::swap(sz[k], sz[k - 1]);
+  int64_t expect = 1;
+  for (int i = 0; i < n; ++i) {
+    if (st[i] != expect) return false;
+    expect *= sz[i];
+  }
+  return true;
+}
+}  // namespace
+
+// PyTorch's rule (mem overlap "partial"): an input may be the output itself (same memory, same
+// strides) or disjoint from it; anything in between would read elements the op has already
+// overwritten, so it is an error. Layouts that are not dense are not analysed ("too hard").
+void check_partial_overlap(const Tensor& out, const Tensor& in) {
+  const TensorImpl* a = out.get();
+  const TensorImpl* b = in.get();
+  if (!a || !b || a == b || a->numel() == 0 || b->numel() == 0) return;
+  if (a->storage().get() != b->storage().get()) return;
+  if (!non_overlapping_and_dense(*a) || !non_overlapping_and_dense(*b)) return;
+  const char* a0 = static_cast<const char*>(a->data());
+  const char* b0 = static_cast<const char*>(b->data());
+  const char* a1 = a0 + a->numel() * int64_t(itemsize(a->dtype()));
+  const char* b1 = b0 + b->numel() * int64_t(itemsize(b->dtype()));
+  const bool full = a0 == b0 && a1 == b1 && a->strides() == b->strides();
+  CT_CHECK(full || a1 <= b0 || b1 <= a0,
+           "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
+           "memory location. Please clone() the tensor before performing the operation.");
+}
+
 void TensorIter::build(const IterConfig& cfg, const Tensor* outs, const Tensor* ins, int nin) {
   ntensors_ = noutputs_ + nin;
   // Device (PyTorch's rule): the first non-CPU operand, outputs first; CPU otherwise. Inputs
@@ -143,6 +183,8 @@ void TensorIter::build(const IterConfig& cfg, const Tensor* outs, const Tensor* 
     for (int i = 0; i < noutputs_; ++i) check_dev(outs[i], false);
     for (int i = 0; i < nin; ++i) check_dev(ins[i], true);
   }
+  for (int i = 0; i < noutputs_; ++i)
+    for (int j = 0; j < nin; ++j) check_partial_overlap(outs[i], ins[j]);
   if (build_dense(cfg, outs, ins, nin)) return;
   compute_shape(cfg, ins, nin, outs);
   compute_dtypes(cfg, ins, nin, outs);

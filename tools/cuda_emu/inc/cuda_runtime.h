@@ -1,6 +1,6 @@
 #pragma once
 // CPU emulation of the CUDA runtime/device features used by loops.cuh, copy.cu, index.cu,
-// pointwise.cuh and runtime.cu (test only). Blocks run one after another; the threads of a block
+// pointwise.cuh, reduce.cu, scan.cu, gemm.cu, random.cu and runtime.cu (test only). Blocks run one after another; the threads of a block
 // run either sequentially (kernels without block/warp sync) or on real threads with barriers.
 #include <atomic>
 #include <barrier>
@@ -103,16 +103,17 @@ inline unsigned ballot(bool p) {
 template <class F>
 void launch(dim3 grid, long long block, bool threaded, F body) {
   ++launches;
-  if (grid.x < 1 || grid.y < 1 || grid.y > 65535 || grid.z != 1 || block < 1 || block > 1024 || block % 32) {
+  if (grid.x < 1 || grid.y < 1 || grid.y > 65535 || grid.z < 1 || grid.z > 65535 || block < 1 || block > 1024 || block % 32) {
     fprintf(stderr, "bad launch %u %u %lld\n", grid.x, grid.y, block); abort();
   }
   if (!threaded) {
-    for (unsigned by = 0; by < grid.y; ++by)
-      for (unsigned b = 0; b < grid.x; ++b)
-        for (long long t = 0; t < block; ++t) {
-          ctx.tid = dim3(unsigned(t)); ctx.bid = dim3(b, by); ctx.bdim = dim3(unsigned(block)); ctx.gdim = grid;
-          body();
-        }
+    for (unsigned bz = 0; bz < grid.z; ++bz)
+      for (unsigned by = 0; by < grid.y; ++by)
+        for (unsigned b = 0; b < grid.x; ++b)
+          for (long long t = 0; t < block; ++t) {
+            ctx.tid = dim3(unsigned(t)); ctx.bid = dim3(b, by, bz); ctx.bdim = dim3(unsigned(block)); ctx.gdim = grid;
+            body();
+          }
     return;
   }
   ++threaded_launches;
@@ -124,12 +125,13 @@ void launch(dim3 grid, long long block, bool threaded, F body) {
   std::vector<std::thread> th;
   for (int t = 0; t < block; ++t)
     th.emplace_back([&, t] {
-      for (unsigned by = 0; by < grid.y; ++by)
-        for (unsigned b = 0; b < grid.x; ++b) {
-          ctx.tid = dim3(unsigned(t)); ctx.bid = dim3(b, by); ctx.bdim = dim3(unsigned(block)); ctx.gdim = grid;
-          body();
-          bb.arrive_and_wait();
-        }
+      for (unsigned bz = 0; bz < grid.z; ++bz)
+        for (unsigned by = 0; by < grid.y; ++by)
+          for (unsigned b = 0; b < grid.x; ++b) {
+            ctx.tid = dim3(unsigned(t)); ctx.bid = dim3(b, by, bz); ctx.bdim = dim3(unsigned(block)); ctx.gdim = grid;
+            body();
+            bb.arrive_and_wait();
+          }
     });
   for (auto& x : th) x.join();
   threaded_now = false;

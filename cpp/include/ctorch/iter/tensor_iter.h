@@ -125,6 +125,9 @@ class CT_API TensorIter {
 
 // Result dtype of an op over these operands, with PyTorch's rules for 0-dim tensors and
 // wrapped Python numbers (torch.result_type).
+// Raises PyTorch's "some elements of the input tensor and the written-to tensor refer to a single
+// memory location" when `in` partially overlaps `out` (TensorIter checks every pair).
+CT_API void check_partial_overlap(const Tensor& out, const Tensor& in);
 CT_API ScalarType result_type(const std::vector<Tensor>& ts);
 CT_API ScalarType result_type(const Tensor& a, const Scalar& b);
 
