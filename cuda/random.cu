@@ -16,6 +16,7 @@
 #include <limits>
 #include <mutex>
 #include <random>
+#include <tuple>
 #include <type_traits>
 
 #include "common.cuh"
@@ -142,22 +143,27 @@ __global__ void philox_kernel(Op op, int64_t n, PhiloxArgs rng, int calls) {
 }
 
 // Launches op over out's n elements on the current stream of out's device.
+// g is the default CPU generator ("none given": the device's own Philox state) or a CUDA
+// Generator (check_generator ran first).
 template <class Op>
-void launch(const Tensor& out, const Op& op, int calls) {
+void launch(const Tensor& out, const Op& op, int calls, Generator& g) {
   const int64_t n = out.numel();
   if (n == 0) return;
   const Device d = resolve(out.device());
   DeviceGuard guard(d);
-  const PhiloxArgs rng = philox_reserve(d.index, uint64_t(4 * calls));
+  PhiloxArgs rng;
+  if (g.is_cuda()) std::tie(rng.seed, rng.offset) = g.philox_reserve(uint64_t(4 * calls));
+  else rng = philox_reserve(d.index, uint64_t(4 * calls));
   const int64_t groups = (n + 3) / 4;
   philox_kernel<<<grid_for(groups), kBlock, 0, stream_of(d)>>>(op, n, rng, calls);
   CT_CUDA_LAUNCH_CHECK();
 }
 
-// The Generator argument is the CPU generator the front end resolved: the default one stands for
-// "no generator given"; an explicit CPU generator cannot drive a CUDA kernel (PyTorch's error).
+// The Generator argument is what the front end resolved: the default CPU one stands for "no
+// generator given"; an explicit CPU generator cannot drive a CUDA kernel (PyTorch's error).
 void check_generator(Generator& g) {
-  if (&g != &default_generator()) throw Error("Expected a 'cuda' device type for generator but found 'cpu'");
+  if (!g.is_cuda() && &g != &default_generator())
+    throw Error("Expected a 'cuda' device type for generator but found 'cpu'");
 }
 
 [[noreturn]] void not_implemented(const char* what, ScalarType t) {
@@ -194,7 +200,7 @@ struct UniformOp {
 };
 
 template <class T>
-void uniform_typed(Tensor& out, double from, double to) {
+void uniform_typed(Tensor& out, double from, double to, Generator& g) {
   using A = acc_t<T>;
   UniformOp<T> op;
   op.out = out.data_ptr<T>();
@@ -203,16 +209,16 @@ void uniform_typed(Tensor& out, double from, double to) {
   op.range = op.to - op.from;  // float: difference of the narrowed bounds, like the CPU kernel
   op.to_s = A(compute_t<T>(T(A(to))));
   op.from_s = A(compute_t<T>(T(A(from))));
-  launch(out, op, kIsDouble<T> ? 2 : 1);
+  launch(out, op, kIsDouble<T> ? 2 : 1, g);
 }
 
 void uniform_kernel(Tensor& out, double from, double to, Generator& g) {
   check_generator(g);
   switch (out.dtype()) {
-    case kFloat32: return uniform_typed<float>(out, from, to);
-    case kFloat64: return uniform_typed<double>(out, from, to);
-    case kFloat16: return uniform_typed<Half>(out, from, to);
-    case kBFloat16: return uniform_typed<BFloat16>(out, from, to);
+    case kFloat32: return uniform_typed<float>(out, from, to, g);
+    case kFloat64: return uniform_typed<double>(out, from, to, g);
+    case kFloat16: return uniform_typed<Half>(out, from, to, g);
+    case kBFloat16: return uniform_typed<BFloat16>(out, from, to, g);
     default: not_implemented("check_uniform_bounds", out.dtype());
   }
 }
@@ -276,19 +282,19 @@ struct NormalOp {
 };
 
 template <class T>
-void normal_typed(Tensor& out, double mean, double std) {
+void normal_typed(Tensor& out, double mean, double std, Generator& g) {
   NormalOp<T> op{out.data_ptr<T>(), acc_t<T>(mean), acc_t<T>(std)};
-  launch(out, op, kIsDouble<T> ? 2 : 1);
+  launch(out, op, kIsDouble<T> ? 2 : 1, g);
 }
 
 // `contiguous` only selects among the CPU's PyTorch-exact streams; one algorithm serves both here.
 void normal_kernel(Tensor& out, double mean, double std, bool /*contiguous*/, Generator& g) {
   check_generator(g);
   switch (out.dtype()) {
-    case kFloat32: return normal_typed<float>(out, mean, std);
-    case kFloat64: return normal_typed<double>(out, mean, std);
-    case kFloat16: return normal_typed<Half>(out, mean, std);
-    case kBFloat16: return normal_typed<BFloat16>(out, mean, std);
+    case kFloat32: return normal_typed<float>(out, mean, std, g);
+    case kFloat64: return normal_typed<double>(out, mean, std, g);
+    case kFloat16: return normal_typed<Half>(out, mean, std, g);
+    case kBFloat16: return normal_typed<BFloat16>(out, mean, std, g);
     default: not_implemented("normal_kernel_cuda", out.dtype());
   }
 }
@@ -321,10 +327,10 @@ void bernoulli_kernel(Tensor& out, const Tensor* p, double p_scalar, Generator& 
   }
   CT_DISPATCH_ALL(out.dtype(), "bernoulli_cuda", [&] {
     if (p && p->dtype() == kFloat32) {
-      launch(out, BernoulliOp<scalar_t, float>{out.data_ptr<scalar_t>(), p->data_ptr<float>(), 0.0}, 1);
+      launch(out, BernoulliOp<scalar_t, float>{out.data_ptr<scalar_t>(), p->data_ptr<float>(), 0.0}, 1, g);
     } else {
       const double* pd = p ? p->data_ptr<double>() : nullptr;
-      launch(out, BernoulliOp<scalar_t, double>{out.data_ptr<scalar_t>(), pd, p_scalar}, 2);
+      launch(out, BernoulliOp<scalar_t, double>{out.data_ptr<scalar_t>(), pd, p_scalar}, 2, g);
     }
   });
 }
@@ -389,7 +395,7 @@ void randint_kernel(Tensor& out, int64_t low, int64_t high, Generator& g) {
     wide = range >= (uint64_t(1) << 32);
   }
   CT_DISPATCH_ALL(out.dtype(), "random_cuda", [&] {
-    launch(out, RandintOp<scalar_t>{out.data_ptr<scalar_t>(), lo, range, wide}, wide ? 2 : 1);
+    launch(out, RandintOp<scalar_t>{out.data_ptr<scalar_t>(), lo, range, wide}, wide ? 2 : 1, g);
   });
 }
 

@@ -391,6 +391,38 @@ def test_rng_state_and_generators_are_separate():
     assert cuda.initial_seed() == 5
 
 
+def test_cuda_generator_objects():
+    g = ctorch.Generator(device="cuda")
+    assert g.device == ctorch.device("cuda", ctorch.cuda.current_device())
+    assert g.initial_seed() == 67280421310721
+    g.manual_seed(5)
+    a = ctorch.rand(300, device="cuda", generator=g)
+    ctorch.cuda.manual_seed(5)
+    assert _same(a, ctorch.rand(300, device="cuda")), "a generator seeded 5 replays cuda.manual_seed(5)"
+    state = g.get_state()
+    assert state.dtype == ctorch.uint8 and state.numel() == 16
+    b = ctorch.randn(301, device="cuda", generator=g)
+    h = ctorch.Generator(device="cuda")
+    h.set_state(state)
+    assert _same(b, ctorch.randn(301, device="cuda", generator=h))
+    x = ctorch.empty(64, device="cuda")
+    for fill in (lambda t, gen: t.uniform_(generator=gen), lambda t, gen: t.normal_(generator=gen),
+                 lambda t, gen: t.bernoulli_(0.5, generator=gen), lambda t, gen: t.random_(0, 10, generator=gen),
+                 lambda t, gen: t.exponential_(generator=gen)):
+        g.manual_seed(11)
+        r1 = fill(x, g).clone()
+        g.manual_seed(11)
+        assert _same(r1, fill(x, g))
+    p = ctorch.randperm(40, device="cuda", generator=g)
+    assert sorted(p.tolist()) == list(range(40))
+    with pytest.raises(RuntimeError, match="Expected a 'cuda' device type for generator but found 'cpu'"):
+        ctorch.rand(3, device="cuda", generator=ctorch.Generator())
+    with pytest.raises(RuntimeError, match="Expected a 'cpu' device type for generator but found 'cuda'"):
+        ctorch.rand(3, generator=g)
+    with pytest.raises(RuntimeError, match="RNG state is wrong size"):
+        g.set_state(ctorch.zeros(5, dtype=ctorch.uint8))
+
+
 N = 1 << 20
 
 

@@ -48,6 +48,12 @@ def test_seeding_needs_no_gpu():
     assert ctorch.rand(3).tolist() == a.tolist()  # the CPU stream is unaffected
 
 
+def test_cuda_generator_raises():
+    _expect_no_cuda(lambda: ctorch.Generator(device="cuda"))
+    _expect_no_cuda(lambda: ctorch.Generator("cuda:0"))
+    assert ctorch.Generator("cpu").device == ctorch.device("cpu")
+
+
 def test_tensor_to_cuda_raises():
     x = ctorch.ones(2)
     _expect_no_cuda(lambda: x.cuda())

@@ -3,6 +3,7 @@
 #include <random>
 
 #include "ctorch/core/generator.h"
+#include "ctorch/cuda/cuda_api.h"
 #include "factory.h"
 
 namespace ctorch {
@@ -93,10 +94,8 @@ Generator* generator_from_py(py::handle h) {
 void init_random(py::module_& m, TensorClass& cls) {
   py::class_<Generator, GenPtr> gen(m, "Generator");
   gen.def(py::init([](py::object device) {
-        if (!device.is_none()) {
-          Device d = parse_device(device);
-          CT_CHECK(d.is_cpu(), "ctorch.Generator: only CPU generators are supported, got ", d.str());
-        }
+        const Device d = device.is_none() ? Device() : parse_device(device);
+        if (d.is_cuda()) return Generator::make_cuda(cuda::resolve(d).index);  // raises without CUDA
         return std::make_shared<Generator>();
       }), "device"_a = "cpu")
       .def("manual_seed", [](py::object self, py::handle s) {
@@ -111,13 +110,20 @@ void init_random(py::module_& m, TensorClass& cls) {
         return self;
       })
       .def("clone_state", [](const Generator& g) { return g.clone(); })
-      .def_property_readonly("device", [](const Generator&) { return Device(); })
-      .def(py::pickle([](const Generator& g) { return py::make_tuple(g.initial_seed(), state_tensor(g)); },
-                      [](py::tuple t) {
-                        auto g = std::make_shared<Generator>(t[0].cast<uint64_t>());
-                        set_state_from(*g, t[1]);
-                        return g;
-                      }));
+      .def_property_readonly("device", [](const Generator& g) {
+        return g.is_cuda() ? Device(kCUDA, g.cuda_index()) : Device();
+      })
+      .def(py::pickle(
+          [](const Generator& g) {
+            const Device d = g.is_cuda() ? Device(kCUDA, g.cuda_index()) : Device();
+            return py::make_tuple(g.initial_seed(), state_tensor(g), d.str());
+          },
+          [](py::tuple t) {
+            const Device d = t.size() > 2 ? Device(t[2].cast<std::string>()) : Device();
+            auto g = d.is_cuda() ? Generator::make_cuda(cuda::resolve(d).index) : std::make_shared<Generator>();
+            set_state_from(*g, t[1]);
+            return g;
+          }));
   m.attr("default_generator") = py::cast(default_gen_ptr());
 
   m.def("manual_seed", [](py::handle s) {

@@ -195,15 +195,30 @@ void Generator::init_genrand(uint32_t s) {
   next_ = 0;
 }
 
+std::shared_ptr<Generator> Generator::make_cuda(int device_index) {
+  auto g = std::make_shared<Generator>();
+  g->cuda_index_ = device_index;
+  return g;
+}
+
+std::pair<uint64_t, uint64_t> Generator::philox_reserve(uint64_t words) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::pair<uint64_t, uint64_t> r{seed_, philox_offset_};
+  philox_offset_ += (words + 3) / 4 * 4;
+  return r;
+}
+
 void Generator::manual_seed(uint64_t seed) {
   seed_ = seed;
+  philox_offset_ = 0;
   init_genrand(uint32_t(seed & 0xffffffffu));
   clear_normal_caches();
 }
 
 uint64_t Generator::seed() {
   std::random_device rd;
-  const uint64_t s = (uint64_t(rd()) << 32) | uint64_t(rd());
+  uint64_t s = (uint64_t(rd()) << 32) | uint64_t(rd());
+  if (is_cuda()) s &= (uint64_t(1) << 53) - 1;  // torch's CUDA seeds survive a double
   manual_seed(s);
   return s;
 }
@@ -256,6 +271,12 @@ constexpr size_t kOffMt = 24, kOffNormalX = 5016, kOffNormalY = 5024, kOffNormal
 }  // namespace
 
 std::vector<uint8_t> Generator::get_state() const {
+  if (is_cuda()) {
+    std::vector<uint8_t> s(16, 0);
+    put<uint64_t>(&s[0], seed_);
+    put<uint64_t>(&s[8], philox_offset_);
+    return s;
+  }
   std::vector<uint8_t> s(kStateBytes, 0);
   put<uint64_t>(&s[0], seed_);
   put<int32_t>(&s[8], left_);
@@ -272,6 +293,14 @@ std::vector<uint8_t> Generator::get_state() const {
 }
 
 void Generator::set_state(const uint8_t* data, size_t n) {
+  if (is_cuda()) {
+    if (n != 16) throw std::invalid_argument("RNG state is wrong size");
+    const uint64_t offset = get<uint64_t>(data + 8);
+    if (offset % 4 != 0) throw std::invalid_argument("offset must be a multiple of 4");
+    seed_ = get<uint64_t>(data);
+    philox_offset_ = offset;
+    return;
+  }
   if (n != kStateBytes)
     throw std::invalid_argument(
         "Expected a CPUGeneratorImplState of size 5056 but found the input RNG state size to be " +
@@ -293,6 +322,7 @@ void Generator::set_state(const uint8_t* data, size_t n) {
 
 std::shared_ptr<Generator> Generator::clone() const {
   auto g = std::make_shared<Generator>();
+  g->cuda_index_ = cuda_index_;
   const auto s = get_state();
   g->set_state(s.data(), s.size());
   return g;

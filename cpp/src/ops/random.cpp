@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <tuple>
 
 #include "ctorch/autograd/autograd.h"
 #include "ctorch/core/generator.h"
@@ -20,6 +21,14 @@ namespace ctorch {
 namespace {
 
 Generator& gen_or_default(Generator* g) { return g ? *g : default_generator(); }
+
+// The generator for filling t: a CUDA generator cannot drive a CPU fill (PyTorch's error). The
+// CUDA kernels check the converse themselves (they are handed the default CPU generator when none
+// was given).
+Generator& gen_for(const Tensor& t, Generator* g) {
+  if (g && g->is_cuda() && t.device().is_cpu()) throw Error("Expected a 'cpu' device type for generator but found 'cuda'");
+  return gen_or_default(g);
+}
 
 // Dims of t ordered outermost-first by stride: permute(t, perm) walks memory in order.
 IntList memory_order(const Tensor& t) {
@@ -119,7 +128,7 @@ Tensor& uniform_(Tensor& t, double from, double to, Generator* g) {
   CT_CHECK(to - from <= std::numeric_limits<double>::max(),
            "uniform_ expects to-from <= std::numeric_limits<", dtype_cpp_name(t.dtype()), ">::max(), but found to=", to,
            " and from=", from, " which result in to-from to exceed the limit");
-  Generator& gen = gen_or_default(g);
+  Generator& gen = gen_for(t, g);
   auto* k = kernel<UniformKernelFn>(OpId::uniform, t.device());
   return fill_into(t, [&](Tensor& c) { k(c, from, to, gen); });
 }
@@ -127,7 +136,7 @@ Tensor& uniform_(Tensor& t, double from, double to, Generator* g) {
 Tensor& normal_(Tensor& t, double mean, double std, Generator* g) {
   CT_CHECK(std >= 0.0, "normal expects std >= 0.0, but found std ", std);
   check_floating(t, t.is_cuda() ? "normal_kernel_cuda" : "normal_kernel_cpu");
-  Generator& gen = gen_or_default(g);
+  Generator& gen = gen_for(t, g);
   auto* k = kernel<NormalKernelFn>(OpId::normal, t.device());
   bool contig = t.is_contiguous();
   return fill_into(t, [&](Tensor& c) { k(c, mean, std, contig, gen); });
@@ -135,13 +144,13 @@ Tensor& normal_(Tensor& t, double mean, double std, Generator* g) {
 
 Tensor& bernoulli_(Tensor& t, double p, Generator* g) {
   CT_CHECK(p >= 0 && p <= 1, "bernoulli_ expects p to be in [0, 1], but got p=", p);
-  Generator& gen = gen_or_default(g);
+  Generator& gen = gen_for(t, g);
   auto* k = kernel<BernoulliKernelFn>(OpId::bernoulli, t.device());
   return fill_into(t, [&](Tensor& c) { k(c, nullptr, p, gen); });
 }
 
 Tensor& bernoulli_(Tensor& t, const Tensor& p, Generator* g) {
-  Generator& gen = gen_or_default(g);
+  Generator& gen = gen_for(t, g);
   auto* k = kernel<BernoulliKernelFn>(OpId::bernoulli, t.device());
   // Probabilities laid out like the (possibly permuted) fill temporary.
   Tensor pe = expand(p, t.sizes());
@@ -193,13 +202,13 @@ Tensor& random_(Tensor& t, int64_t from, std::optional<int64_t> to, Generator* g
              " >= to=", hi);
   }
   if (hi != kMin) check_int_bounds(t.dtype(), from, hi - 1);
-  Generator& gen = gen_or_default(g);
+  Generator& gen = gen_for(t, g);
   auto* k = kernel<RandintKernelFn>(OpId::randint, t.device());
   return fill_into(t, [&](Tensor& c) { k(c, from, hi, gen); });
 }
 
 Tensor& random_(Tensor& t, Generator* g) {
-  Generator& gen = gen_or_default(g);
+  Generator& gen = gen_for(t, g);
   auto* k = kernel<RandintKernelFn>(OpId::randint, t.device());
   return fill_into(t, [&](Tensor& c) { k(c, 0, 0, gen); });
 }
@@ -219,7 +228,7 @@ Tensor& exponential_(Tensor& t, double lambd, Generator* g) {
     copy_(t, mul(log1p(neg(u)), Scalar(-1.0 / lambd)));
     return t;
   }
-  Generator& gen = gen_or_default(g);
+  Generator& gen = gen_for(t, g);
   return fill_into(t, [&](Tensor& c) {
     // torch's exponential_distribution<double>: -1/lambda * log1p(-u), u a 53-bit uniform.
     int64_t n = c.numel();
@@ -266,17 +275,21 @@ Tensor randperm(int64_t n, const TensorOptions& o, Generator* g) {
   CT_CHECK(n <= maxv, "value cannot be converted to type ", cname, " without overflow");
   Tensor idx = empty({n}, TensorOptions().dtype(kInt64));
   if (o.device_.is_cpu()) {
-    randperm_fill(idx.data_ptr<int64_t>(), n, gen_or_default(g));
+    randperm_fill(idx.data_ptr<int64_t>(), n, gen_for(idx, g));
     return to_dtype(idx, dt);
   }
   // CUDA: the shuffle runs on the host, but its randomness comes from the device's generator (as
   // in PyTorch, cuda.manual_seed decides it and the CPU stream is untouched): a CPU generator is
   // seeded from the device's (seed, offset), which then advances like one kernel's draw.
-  CT_CHECK(!g, "Expected a 'cuda' device type for generator but found 'cpu'");
+  CT_CHECK(!g || g->is_cuda(), "Expected a 'cuda' device type for generator but found 'cpu'");
   const Device d = cuda::resolve(o.device_);
   uint64_t seed = 0, offset = 0;
-  cuda::get_rng_state(d.index, &seed, &offset);
-  cuda::set_rng_state(d.index, seed, offset + 4);
+  if (g) {
+    std::tie(seed, offset) = g->philox_reserve(4);
+  } else {
+    cuda::get_rng_state(d.index, &seed, &offset);
+    cuda::set_rng_state(d.index, seed, offset + 4);
+  }
   uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (offset / 4 + 1);  // splitmix64 of (seed, offset)
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "ctorch/core/macros.h"  // CT_API only (libctorch builds with hidden visibility)
@@ -71,6 +72,15 @@ class CT_API Generator {
   std::mutex& mutex() { return mutex_; }
   std::shared_ptr<Generator> clone() const;  // same state, fresh mutex
 
+  // torch.Generator(device='cuda'): a Philox (seed, offset) pair drives the CUDA kernels and the
+  // MT state is unused. Its state blob is torch's CUDA one: 16 bytes, seed then offset (u64 LE);
+  // set_state throws std::invalid_argument for another size or an offset not a multiple of 4.
+  static std::shared_ptr<Generator> make_cuda(int device_index);
+  bool is_cuda() const { return cuda_index_ >= 0; }
+  int cuda_index() const { return cuda_index_; }
+  // Returns (seed, offset) for one launch and moves the offset past `words` (rounded up to 4).
+  std::pair<uint64_t, uint64_t> philox_reserve(uint64_t words);
+
   // Box-Muller caches, kept as torch keeps them. The double cache is what the scalar normal path
   // (normal_double, randn with < 16 elements) uses; the float cache is only carried in the state
   // (no CPU op in torch fills it today) so that get_state/set_state round-trip exactly.
@@ -92,6 +102,8 @@ class CT_API Generator {
   double double_normal_ = 0.0;
   bool has_float_normal_ = false;
   float float_normal_ = 0.0f;
+  int cuda_index_ = -1;  // >= 0: a CUDA generator of that device
+  uint64_t philox_offset_ = 0;
   std::mutex mutex_;
 };
 
