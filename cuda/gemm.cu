@@ -13,9 +13,9 @@
 //    a unit row or column stride (unit column stride = row-major C, computed as C^T = B^T A^T),
 //    and A and B each need a unit stride in one dimension with a leading dimension that does not
 //    overlap (size-1 dimensions accept any stride). Everything else (integers, broadcast or sliced
-//    inner strides, K == 0, sizes over 2^31) goes to our own kernels. TF32 stays off (PyTorch's
-//    matmul default), and half/bfloat16 reductions stay in float (closest to the CPU, which
-//    rounds once). One handle per device, created lazily, bound to the current stream per call.
+//    inner strides, K == 0, sizes over 2^31) goes to our own kernels. TF32 and reduced-precision
+//    half/bfloat16 reductions follow torch.backends.cuda.matmul (core/blas_flags.h; PyTorch's
+//    defaults: TF32 off, reduced reductions allowed). One handle per device, created lazily, bound to the current stream per call.
 //    CTORCH_CUBLAS=0 forces our kernels (tests and benchmarks).
 //  * Our own kernels, for every dtype the CPU supports: a shared-memory tiled kernel (64x64 block
 //    tile, 4x4 per thread, K tile 16, next tile prefetched into registers) reading A and B
@@ -35,6 +35,7 @@
 #include <type_traits>
 
 #include "common.cuh"
+#include "ctorch/core/blas_flags.h"
 #include "ctorch/core/half.h"
 #include "ctorch/dispatch/dtype_dispatch.h"
 #include "ctorch/ops/gemm_kernel.h"
@@ -341,9 +342,9 @@ namespace blas {
 using Handle = void*;  // cublasHandle_t (struct cublasContext*)
 constexpr int kStatusSuccess = 0, kStatusArchMismatch = 8, kStatusNotSupported = 15;
 constexpr int kOpN = 0, kOpT = 1;
-constexpr int kCompute32F = 68, kCompute64F = 70;
+constexpr int kCompute32F = 68, kCompute64F = 70, kCompute32FFastTF32 = 77;
 constexpr int kGemmDefault = -1;
-constexpr int kDefaultMath = 0, kDisallowReducedPrecisionReduction = 16;
+constexpr int kDefaultMath = 0, kTF32TensorOpMath = 3, kDisallowReducedPrecisionReduction = 16;
 
 using CreateFn = int (*)(Handle*);
 using SetStreamFn = int (*)(Handle, cudaStream_t);
@@ -513,7 +514,14 @@ bool try_gemm(const GemmDesc& g, int dev, cudaStream_t stream) {
   if (fb == 0.f) fb = 0.f;
   const void* alpha = dbl ? static_cast<const void*>(&da) : static_cast<const void*>(&fa);
   const void* beta = dbl ? static_cast<const void*>(&db) : static_cast<const void*>(&fb);
-  const int compute = dbl ? kCompute64F : kCompute32F;
+  // torch.backends.cuda.matmul: TF32 for float32 when allowed; half/bfloat16 reductions in
+  // reduced precision unless disallowed (PyTorch's defaults: no TF32, reduced reductions on).
+  const BlasFlags& flags = blas_flags();
+  const bool tf32 = g.dtype == kFloat32 && flags.allow_tf32.load(std::memory_order_relaxed);
+  const int compute = dbl ? kCompute64F : tf32 ? kCompute32FFastTF32 : kCompute32F;
+  const bool reduced = (g.dtype == kFloat16 && flags.allow_fp16_reduced.load(std::memory_order_relaxed)) ||
+                       (g.dtype == kBFloat16 && flags.allow_bf16_reduced.load(std::memory_order_relaxed));
+  const int math = (tf32 ? kTF32TensorOpMath : kDefaultMath) | (reduced ? 0 : kDisallowReducedPrecisionReduction);
 
   const Lib& l = lib();
   std::lock_guard<std::mutex> lock(g_mu);
@@ -525,8 +533,8 @@ bool try_gemm(const GemmDesc& g, int dev, cudaStream_t stream) {
       g_failed[dev] = true;
       return false;
     }
-    if (l.set_math_mode) l.set_math_mode(h, kDefaultMath | kDisallowReducedPrecisionReduction);
   }
+  if (l.set_math_mode) l.set_math_mode(h, math);  // per call: the flags may change at any time
   int st = l.set_stream(h, stream);
   if (st == kStatusSuccess)
     st = l.gemm(h, x.op, y.op, int(m), int(n), int(g.K), alpha, xp, dtype, int(x.ld), (long long)x_bs, yp, dtype,

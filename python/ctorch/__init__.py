@@ -52,7 +52,7 @@ def _export_C():
 
 _export_C()
 
-from . import cpu, cuda, random, utils  # noqa: E402,F401
+from . import backends, cpu, cuda, random, utils, version  # noqa: E402,F401
 from . import autograd  # noqa: E402,F401
 from .autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: E402,F401
 from .autograd.anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled  # noqa: E402,F401
@@ -143,6 +143,28 @@ def is_nonzero(input):
 
 def numel(input):
     return input.numel()
+
+
+_fp32_matmul_precision = "highest"
+
+
+def set_float32_matmul_precision(precision):
+    """"highest" computes float32 matmuls in float32; "high" and "medium" allow TF32 on CUDA
+    (same as torch.backends.cuda.matmul.allow_tf32 = True). CPU matmuls are unaffected."""
+    global _fp32_matmul_precision
+    if precision not in ("highest", "high", "medium"):
+        import warnings
+        warnings.warn("%s is not one of 'highest', 'high', or 'medium'; the current "
+                      "setFloat32MatmulPrecision call has no effect." % (precision,))
+        return
+    _fp32_matmul_precision = precision
+    backends.cuda.matmul.allow_tf32 = precision != "highest"
+
+
+def get_float32_matmul_precision():
+    if not backends.cuda.matmul.allow_tf32:
+        return "highest"
+    return _fp32_matmul_precision if _fp32_matmul_precision != "highest" else "high"
 
 
 def manual_seed(seed):

@@ -423,6 +423,25 @@ def test_cuda_generator_objects():
         g.set_state(ctorch.zeros(5, dtype=ctorch.uint8))
 
 
+def test_tf32_flag_steers_cublas():
+    if ctorch._C._cuda_gemm_backend() != "cublas":
+        pytest.skip("cuBLAS not loaded: our kernels always compute float32 in float32")
+    ctorch.manual_seed(0)
+    a = ctorch.randn(512, 512, device="cuda")
+    ref = (a.double() @ a.double()).cpu()
+    scale = ref.abs().max().item()
+    m = ctorch.backends.cuda.matmul
+    try:
+        m.allow_tf32 = False
+        err_full = ((a @ a).cpu().double() - ref).abs().max().item() / scale
+        m.allow_tf32 = True
+        err_tf32 = ((a @ a).cpu().double() - ref).abs().max().item() / scale
+    finally:
+        m.allow_tf32 = False
+    assert err_full < 1e-5
+    assert err_full < err_tf32 < 1e-2  # TF32 keeps 10 mantissa bits
+
+
 N = 1 << 20
 
 

@@ -1,7 +1,9 @@
 // Bindings of the CUDA runtime (ctorch._C._cuda_*), used by python/ctorch/cuda. Streams and
 // events cross as integer handles; the Python classes own them.
 #include "common.h"
+#include "ctorch/core/blas_flags.h"
 #include "ctorch/cuda/cuda_api.h"
+#include "ctorch/dispatch/registry.h"
 
 namespace ctorch {
 namespace py_bind {
@@ -79,6 +81,22 @@ void init_cuda(py::module_& m, TensorClass& cls) {
   });
   m.def("_cuda_set_rng_state", [](int d, uint64_t s, uint64_t o) { c::set_rng_state(d, s, o); });
   m.def("_cuda_gemm_backend", [] { return c::gemm_backend(); });
+  m.def("_cuda_version", []() -> py::object {
+    const char* v = cuda_version();
+    return v ? py::object(py::str(v)) : py::object(py::none());
+  });
+  // torch.backends.cuda.matmul flags: (allow_tf32, allow_fp16_reduced, allow_bf16_reduced).
+  m.def("_get_blas_flags", [] {
+    const BlasFlags& f = blas_flags();
+    return py::make_tuple(f.allow_tf32.load(), f.allow_fp16_reduced.load(), f.allow_bf16_reduced.load());
+  });
+  m.def("_set_blas_flag", [](const std::string& name, bool v) {
+    BlasFlags& f = blas_flags();
+    if (name == "allow_tf32") f.allow_tf32 = v;
+    else if (name == "allow_fp16_reduced_precision_reduction") f.allow_fp16_reduced = v;
+    else if (name == "allow_bf16_reduced_precision_reduction") f.allow_bf16_reduced = v;
+    else throw py::attribute_error("Unknown attribute " + name);
+  });
 
   cls.def("_pin_memory", [](const Tensor& t) { return c::pin_memory(t); });
   cls.def("_record_stream", [](const Tensor& t, uintptr_t s) { c::record_stream(t, s); });

@@ -46,8 +46,10 @@ bool has_kernel(OpId op, DeviceType dev) {
 
 #ifdef CTORCH_WITH_CUDA
 bool cuda_compiled() { return true; }
+const char* cuda_version() { return CTORCH_CUDA_VERSION; }
 #else
 bool cuda_compiled() { return false; }
+const char* cuda_version() { return nullptr; }
 bool cuda::register_kernels() { return false; }
 #endif
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "ctorch/iter/tensor_iter.h"
 #include "ctorch/autograd/autograd.h"
 #include "ctorch/autograd/derivatives.h"
 #include "ctorch/dispatch/registry.h"
@@ -552,10 +553,12 @@ Tensor cumprod(const Tensor& a, int64_t dim, std::optional<ScalarType> dtype) {
 }
 Tensor& cumsum_out(Tensor& out, const Tensor& a, int64_t dim, std::optional<ScalarType> dtype) {
   if (dtype) check_out_dtype(out, *dtype);
+  check_partial_overlap(out, a);  // PyTorch's scans reject it (they read what they already wrote)
   return write_out(out, scan(OpId::cumsum, "cumsum", a, dim, out.dtype()), false);
 }
 Tensor& cumprod_out(Tensor& out, const Tensor& a, int64_t dim, std::optional<ScalarType> dtype) {
   if (dtype) check_out_dtype(out, *dtype);
+  check_partial_overlap(out, a);  // PyTorch's scans reject it (they read what they already wrote)
   return write_out(out, scan(OpId::cumprod, "cumprod", a, dim, out.dtype()), false);
 }
 
