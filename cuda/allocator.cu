@@ -57,6 +57,8 @@ struct DeviceState {
   std::map<void*, Block> live;         // allocated blocks
   std::vector<Pending> pending;        // freed, waiting for record_stream streams
   MemoryStats stats;
+  int64_t limit = -1;                  // set_per_process_memory_fraction cap on reserved bytes
+  double fraction = 1.0;
 };
 
 class CudaCachingAllocator final : public Allocator {
@@ -80,11 +82,13 @@ class CudaCachingAllocator final : public Allocator {
       p = std::get<2>(*it);
       st.free_blocks.erase(it);
     } else {
-      cudaError_t e = cudaMalloc(&p, size);
+      // Over the process's fraction counts as a failed cudaMalloc: free the cache, retry once.
+      auto over = [&] { return st.limit >= 0 && st.stats.reserved + int64_t(size) > st.limit; };
+      cudaError_t e = over() ? cudaErrorMemoryAllocation : cudaMalloc(&p, size);
       if (e == cudaErrorMemoryAllocation) {
         cudaGetLastError();
         release_cached(dev);
-        e = cudaMalloc(&p, size);
+        e = over() ? cudaErrorMemoryAllocation : cudaMalloc(&p, size);
       }
       if (e != cudaSuccess) {
         cudaGetLastError();
@@ -92,7 +96,11 @@ class CudaCachingAllocator final : public Allocator {
         cudaMemGetInfo(&free_b, &total_b);
         throw OutOfMemoryError(str_cat("CUDA out of memory. Tried to allocate ", mib(size), " MiB. GPU ", dev,
                             " has a total capacity of ", mib(total_b), " MiB of which ", mib(free_b),
-                            " MiB is free. Of the allocated memory ", mib(st.stats.allocated),
+                            " MiB is free. ",
+                            st.limit >= 0 ? str_cat("Process memory is limited to ", mib(st.limit),
+                                                    " MiB by set_per_process_memory_fraction(", st.fraction, "). ")
+                                          : std::string(),
+                            "Of the allocated memory ", mib(st.stats.allocated),
                             " MiB is allocated by ctorch, and ", mib(st.stats.reserved - st.stats.allocated),
                             " MiB is reserved by ctorch but unallocated."));
       }
@@ -175,6 +183,15 @@ class CudaCachingAllocator final : public Allocator {
     std::lock_guard<std::mutex> lk(mu_);
     return state_[dev].stats;
   }
+  void set_fraction(int dev, double fraction, int64_t total) {
+    std::lock_guard<std::mutex> lk(mu_);
+    state_[dev].fraction = fraction;
+    state_[dev].limit = int64_t(fraction * double(total));
+  }
+  double fraction(int dev) {
+    std::lock_guard<std::mutex> lk(mu_);
+    return state_[dev].fraction;
+  }
   void reset_peak(int dev) {
     std::lock_guard<std::mutex> lk(mu_);
     MemoryStats& s = state_[dev].stats;
@@ -256,6 +273,17 @@ void reset_peak_memory_stats(int device) {
   if (device < 0) device = current_device();
   check_device(device);
   alloc()->reset_peak(device);
+}
+void set_memory_fraction(double fraction, int device) {
+  if (device < 0) device = current_device();
+  check_device(device);
+  CT_CHECK(fraction >= 0 && fraction <= 1, "Invalid fraction value: ", fraction, ". Allowed range: 0~1");
+  alloc()->set_fraction(device, fraction, mem_get_info(device).second);
+}
+double get_memory_fraction(int device) {
+  if (device < 0) device = current_device();
+  check_device(device);
+  return alloc()->fraction(device);
 }
 void empty_cache() {
   if (device_count() == 0) return;  // torch: a no-op before CUDA is initialised

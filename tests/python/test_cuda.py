@@ -423,6 +423,27 @@ def test_cuda_generator_objects():
         g.set_state(ctorch.zeros(5, dtype=ctorch.uint8))
 
 
+def test_per_process_memory_fraction():
+    total = ctorch.cuda.mem_get_info()[1]
+    assert ctorch.cuda.get_per_process_memory_fraction() == 1.0
+    ctorch.cuda.empty_cache()
+    try:
+        ctorch.cuda.set_per_process_memory_fraction(0.25)
+        assert ctorch.cuda.get_per_process_memory_fraction() == 0.25
+        x = ctorch.empty(int(total * 0.1) // 4, device="cuda")  # fits
+        with pytest.raises(ctorch.cuda.OutOfMemoryError, match="set_per_process_memory_fraction"):
+            ctorch.empty(int(total * 0.2) // 4, device="cuda")  # 0.1 + 0.2 > 0.25
+        del x
+        y = ctorch.empty(int(total * 0.2) // 4, device="cuda")  # the freed block is released, then it fits
+        del y
+    finally:
+        ctorch.cuda.set_per_process_memory_fraction(1.0)
+    with pytest.raises(ValueError, match="Allowed range"):
+        ctorch.cuda.set_per_process_memory_fraction(1.5)
+    with pytest.raises(TypeError, match="must be `float`"):
+        ctorch.cuda.set_per_process_memory_fraction(1)
+
+
 def test_tf32_flag_steers_cublas():
     if ctorch._C._cuda_gemm_backend() != "cublas":
         pytest.skip("cuBLAS not loaded: our kernels always compute float32 in float32")

@@ -48,6 +48,18 @@ def test_seeding_needs_no_gpu():
     assert ctorch.rand(3).tolist() == a.tolist()  # the CPU stream is unaffected
 
 
+def test_memory_fraction_and_legacy_types_raise():
+    _expect_no_cuda(lambda: ctorch.cuda.set_per_process_memory_fraction(0.5))
+    assert not isinstance(ctorch.ones(2), ctorch.cuda.FloatTensor)
+    assert ctorch.cuda.LongTensor.dtype is ctorch.int64 and ctorch.cuda.FloatTensor.is_cuda
+    if not COMPILED:
+        with pytest.raises(TypeError, match="Torch not compiled with CUDA enabled"):
+            ctorch.cuda.FloatTensor(3)
+    else:
+        with pytest.raises(RuntimeError, match=NO_GPU):
+            ctorch.cuda.FloatTensor(3)
+
+
 def test_cuda_generator_raises():
     _expect_no_cuda(lambda: ctorch.Generator(device="cuda"))
     _expect_no_cuda(lambda: ctorch.Generator("cuda:0"))

@@ -70,6 +70,8 @@ void init_cuda(py::module_& m, TensorClass& cls) {
   m.def("_cuda_reset_peak_memory_stats", [](int d) { c::reset_peak_memory_stats(d); });
   m.def("_cuda_empty_cache", [] { c::empty_cache(); });
   m.def("_cuda_mem_get_info", [](int d) { return c::mem_get_info(d); });
+  m.def("_cuda_set_memory_fraction", [](double f, int d) { c::set_memory_fraction(f, d); });
+  m.def("_cuda_get_memory_fraction", [](int d) { return c::get_memory_fraction(d); });
 
   m.def("_cuda_manual_seed", [](int d, uint64_t s) { c::manual_seed(d, s); });
   m.def("_cuda_initial_seed", [](int d) { return c::initial_seed(d); });

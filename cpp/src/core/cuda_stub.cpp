@@ -40,6 +40,8 @@ MemoryStats memory_stats(int) { return {}; }
 void reset_peak_memory_stats(int) {}
 void empty_cache() {}
 std::pair<int64_t, int64_t> mem_get_info(int) { no_cuda(); }
+void set_memory_fraction(double, int) { no_cuda(); }
+double get_memory_fraction(int) { no_cuda(); }
 Tensor pin_memory(const Tensor&) { no_cuda(); }
 bool is_pinned(const Tensor&) { return false; }
 void record_stream(const Tensor&, uintptr_t) { no_cuda(); }

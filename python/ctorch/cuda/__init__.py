@@ -163,6 +163,10 @@ def synchronize(device=None):
 from .streams import Stream, Event, ExternalStream, StreamContext, stream, current_stream, default_stream, set_stream  # noqa: E402,F401
 from .memory import (empty_cache, memory_allocated, max_memory_allocated, memory_reserved, max_memory_reserved,  # noqa: E402,F401
                      memory_cached, max_memory_cached, reset_peak_memory_stats, reset_max_memory_allocated,
-                     reset_max_memory_cached, memory_stats, memory_summary, mem_get_info, OutOfMemoryError)
+                     reset_max_memory_cached, memory_stats, memory_summary, mem_get_info, OutOfMemoryError,
+                     set_per_process_memory_fraction, get_per_process_memory_fraction)
 from .random import (manual_seed, manual_seed_all, seed, seed_all, initial_seed, get_rng_state,  # noqa: E402,F401
                      get_rng_state_all, set_rng_state, set_rng_state_all)
+
+from .._legacy import CUDA_LEGACY_TYPES as _CUDA_LEGACY_TYPES  # noqa: E402
+globals().update(_CUDA_LEGACY_TYPES)  # ctorch.cuda.FloatTensor, ...

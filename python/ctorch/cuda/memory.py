@@ -66,6 +66,24 @@ def mem_get_info(device=None):
     return tuple(_C._cuda_mem_get_info(_dev(device)))
 
 
+def set_per_process_memory_fraction(fraction, device=None):
+    """Caps the memory the caching allocator may reserve on `device` at fraction * total; going
+    beyond it raises OutOfMemoryError (after the cache is freed and the allocation retried)."""
+    from . import _lazy_init
+    _lazy_init()
+    if not isinstance(fraction, float):
+        raise TypeError("Invalid type for fraction argument, must be `float`")
+    if fraction < 0 or fraction > 1:
+        raise ValueError("Invalid fraction value: %s. Allowed range: 0~1" % (fraction,))
+    _C._cuda_set_memory_fraction(fraction, _dev(device))
+
+
+def get_per_process_memory_fraction(device=None):
+    from . import _lazy_init
+    _lazy_init()
+    return float(_C._cuda_get_memory_fraction(_dev(device)))
+
+
 def memory_summary(device=None, abbreviated=False):
     s = memory_stats(device)
     lines = ["|" + "=" * 60 + "|", "| ctorch CUDA memory summary, device %s" % (device,)]

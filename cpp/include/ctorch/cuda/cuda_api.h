@@ -61,6 +61,10 @@ CT_API MemoryStats memory_stats(int device);
 CT_API void reset_peak_memory_stats(int device);
 CT_API void empty_cache();
 CT_API std::pair<int64_t, int64_t> mem_get_info(int device);  // free, total
+// Caps what the caching allocator reserves on `device` at fraction * total memory (an
+// allocation beyond it frees the cache, then raises OutOfMemoryError). -1: current device.
+CT_API void set_memory_fraction(double fraction, int device);
+CT_API double get_memory_fraction(int device);
 
 // The tensor's memory is also used on `stream`: its block is not reused until the work queued
 // there when the tensor dies has finished (torch.Tensor.record_stream).
