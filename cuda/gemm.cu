@@ -14,7 +14,7 @@
 //    and A and B each need a unit stride in one dimension with a leading dimension that does not
 //    overlap (size-1 dimensions accept any stride). Everything else (integers, broadcast or sliced
 //    inner strides, K == 0, sizes over 2^31) goes to our own kernels. TF32 and reduced-precision
-//    half/bfloat16 reductions follow torch.backends.cuda.matmul (core/blas_flags.h; PyTorch's
+//    half/bfloat16 reductions follow torch.backends.cuda.matmul (core/context.h; PyTorch's
 //    defaults: TF32 off, reduced reductions allowed). One handle per device, created lazily, bound to the current stream per call.
 //    CTORCH_CUBLAS=0 forces our kernels (tests and benchmarks).
 //  * Our own kernels, for every dtype the CPU supports: a shared-memory tiled kernel (64x64 block
@@ -35,7 +35,7 @@
 #include <type_traits>
 
 #include "common.cuh"
-#include "ctorch/core/blas_flags.h"
+#include "ctorch/core/context.h"
 #include "ctorch/core/half.h"
 #include "ctorch/dispatch/dtype_dispatch.h"
 #include "ctorch/ops/gemm_kernel.h"

@@ -7,6 +7,8 @@
 //  - Scatter/index_put with assignment and duplicate indices: one of the writes wins, not
 //    necessarily the last (PyTorch's CUDA kernels are nondeterministic there too).
 //  - Accumulation uses atomics, so float sums may round differently from the CPU's serial order.
+//  - Under torch.use_deterministic_algorithms(True) both of those run on one thread in the
+//    iterator's order instead: the CPU's result, bit for bit, at a serial kernel's speed.
 //  - masked_select / nonzero need one host sync to learn the result size.
 // Most kernels move bytes, so they are instantiated per element size, not per dtype; only the
 // accumulating scatter dispatches on dtype.
@@ -16,6 +18,7 @@
 #include <cstring>
 #include <vector>
 
+#include "ctorch/core/context.h"
 #include "ctorch/core/convert.h"
 #include "ctorch/dispatch/dtype_dispatch.h"
 #include "ctorch/ops/creation.h"
@@ -150,12 +153,25 @@ struct AccumOp {  // dst[i + extra] (+=, *=, += alpha *) src[i]
   }
 };
 
+// Writes whose result depends on the order of duplicate indices: plain stores (the last one
+// wins) and floating-point accumulation (rounding). Integer accumulation is exact in any order.
+template <class Op>
+struct OrderSensitive : std::false_type {};
+template <class U>
+struct OrderSensitive<AssignOp<U>> : std::true_type {};
+template <class T>
+struct OrderSensitive<AccumOp<T>> : std::integral_constant<bool, !std::is_integral<T>::value> {};
+
 // NT = 2 + number of index operands it may hold; g.n <= NT - 2 selects how many are read.
+// serial: thread 0 of block 0 visits every element in iteration order (deterministic mode).
 template <int NT, class index_t, class Op>
 __global__ void index_kernel(OffsetCalc<NT, index_t> calc, int64_t n, PtrArray<NT> ptrs, IndexGeom g,
-                             unsigned long long* err, Op op) {
+                             unsigned long long* err, Op op, bool serial) {
+  const int64_t first = serial ? (blockIdx.x == 0 && threadIdx.x == 0 ? 0 : n)
+                               : int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  const int64_t step = serial ? 1 : int64_t(blockDim.x) * gridDim.x;
   // 64-bit loop counter: an int32 one could overflow on its last stride when n is near 2^31.
-  for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += int64_t(blockDim.x) * gridDim.x) {
+  for (int64_t i = first; i < n; i += step) {
     index_t off[NT];
     calc.get(index_t(i), off);
     int64_t extra = 0;
@@ -179,7 +195,8 @@ __global__ void index_kernel(OffsetCalc<NT, index_t> calc, int64_t n, PtrArray<N
 }
 
 template <int NT, class index_t, class Op>
-void launch_index_nt(TensorIter& it, const IndexGeom& g, unsigned long long* err, cudaStream_t s, const Op& op) {
+void launch_index_nt(TensorIter& it, const IndexGeom& g, unsigned long long* err, cudaStream_t s, const Op& op,
+                     bool serial) {
   OffsetCalc<NT, index_t> calc(it);
   PtrArray<NT> ptrs{};
   for (int k = 0; k < NT; ++k) {
@@ -189,7 +206,7 @@ void launch_index_nt(TensorIter& it, const IndexGeom& g, unsigned long long* err
       for (int d = 0; d < calc.ndim; ++d) calc.strides[d][k] = 0;
   }
   const int64_t n = it.numel();
-  index_kernel<NT, index_t><<<grid_for(n), kBlock, 0, s>>>(calc, n, ptrs, g, err, op);
+  index_kernel<NT, index_t><<<serial ? 1 : grid_for(n), serial ? 32 : kBlock, 0, s>>>(calc, n, ptrs, g, err, op, serial);
   CT_CUDA_LAUNCH_CHECK();
 }
 
@@ -204,9 +221,12 @@ void launch_index(TensorIter& it, const IndexGeom& g, const Op& op) {
   cudaStream_t s = stream_of(it.device());
   ErrorSlot slot = ErrorSlot::acquire(s);
   constexpr int kAll = 2 + IndexGeom::kMax;
-  if (!can_use_32bit(it)) launch_index_nt<kAll, int64_t>(it, g, slot.dev, s, op);
-  else if (g.n == 1) launch_index_nt<3, int32_t>(it, g, slot.dev, s, op);
-  else launch_index_nt<kAll, int32_t>(it, g, slot.dev, s, op);
+  // torch.use_deterministic_algorithms: one thread in the CPU kernel's order, so duplicate
+  // indices resolve exactly as on the CPU (slow; PyTorch's deterministic paths cost too).
+  const bool serial = OrderSensitive<Op>::value && determinism().enabled.load(std::memory_order_relaxed);
+  if (!can_use_32bit(it)) launch_index_nt<kAll, int64_t>(it, g, slot.dev, s, op, serial);
+  else if (g.n == 1) launch_index_nt<3, int32_t>(it, g, slot.dev, s, op, serial);
+  else launch_index_nt<kAll, int32_t>(it, g, slot.dev, s, op, serial);
   int64_t value = 0;
   int operand = 0;
   if (slot.check(s, &value, &operand)) index_out_of_bounds(g, operand, value);

@@ -145,6 +145,41 @@ def numel(input):
     return input.numel()
 
 
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    """While set, ops whose results could depend on thread timing take order-fixed paths: CUDA
+    index writes with duplicate indices (scatter, index_put_, index_add_, their backward) run in
+    the CPU's order. Every other ctorch kernel is deterministic already."""
+    _C._set_deterministic_algorithms(mode, warn_only=warn_only)
+
+
+def are_deterministic_algorithms_enabled():
+    return _C._get_deterministic_algorithms()[0]
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    return _C._get_deterministic_algorithms()[1]
+
+
+def set_deterministic_debug_mode(debug_mode):
+    if isinstance(debug_mode, str):
+        names = {"default": 0, "warn": 1, "error": 2}
+        if debug_mode not in names:
+            raise RuntimeError("invalid value of debug_mode, expected one of `default`, `warn`, `error`, but got "
+                               + debug_mode)
+        debug_mode = names[debug_mode]
+    elif isinstance(debug_mode, _builtins.int):
+        if debug_mode not in (0, 1, 2):
+            raise RuntimeError("invalid value of debug_mode, expected 0, 1, or 2, but got %d" % debug_mode)
+    else:
+        raise TypeError("debug_mode must be str or int, but got %s" % type(debug_mode))
+    _C._set_deterministic_algorithms(debug_mode != 0, warn_only=debug_mode == 1)
+
+
+def get_deterministic_debug_mode():
+    enabled, warn_only = _C._get_deterministic_algorithms()
+    return 0 if not enabled else 1 if warn_only else 2
+
+
 _fp32_matmul_precision = "highest"
 
 

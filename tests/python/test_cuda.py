@@ -423,6 +423,26 @@ def test_cuda_generator_objects():
         g.set_state(ctorch.zeros(5, dtype=ctorch.uint8))
 
 
+def test_deterministic_index_writes_equal_cpu():
+    ctorch.manual_seed(0)
+    src, idx = ctorch.randn(20000, 16), ctorch.randint(0, 50, (20000,))
+    idx2 = ctorch.randint(0, 50, (20000, 16))
+    cpu = [ctorch.zeros(50, 16).index_add_(0, idx, src), ctorch.zeros(50, 16).scatter_add_(0, idx2, src),
+           ctorch.zeros(50, 16).index_put_((idx,), src, accumulate=True), ctorch.zeros(50, 16).scatter_(0, idx2, src)]
+    s, i, i2 = src.cuda(), idx.cuda(), idx2.cuda()
+    try:
+        ctorch.use_deterministic_algorithms(True)
+        runs = [[ctorch.zeros(50, 16, device="cuda").index_add_(0, i, s),
+                 ctorch.zeros(50, 16, device="cuda").scatter_add_(0, i2, s),
+                 ctorch.zeros(50, 16, device="cuda").index_put_((i,), s, accumulate=True),
+                 ctorch.zeros(50, 16, device="cuda").scatter_(0, i2, s)] for _ in range(2)]
+    finally:
+        ctorch.use_deterministic_algorithms(False)
+    for run in runs:
+        for c, g in zip(cpu, run):
+            assert g.cpu().tolist() == c.tolist()  # bit for bit: the CPU's order
+
+
 def test_per_process_memory_fraction():
     total = ctorch.cuda.mem_get_info()[1]
     assert ctorch.cuda.get_per_process_memory_fraction() == 1.0

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <cuda_runtime.h>
+#include "ctorch/core/context.h"
 #include "ctorch/ctorch.h"
 #include "ctorch/cuda/cuda_api.h"
 #include "ctorch/dispatch/registry.h"
@@ -286,7 +287,8 @@ void test_pointwise() {
 #include "tests2.inc"
 #include "tests3.inc"
 
-// EMU_TESTS=reduce,gemm (a comma list of pointwise, copy, index, reduce, gemm, random) runs a subset.
+// EMU_TESTS=reduce,gemm (a comma list of pointwise, copy, index, reduce, gemm, random,
+// deterministic) runs a subset.
 // A test function that throws counts as one failure instead of ending the run.
 void guarded(const char* name, void (*fn)()) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -326,6 +328,7 @@ int main(int argc, char** argv) {
     if (pass == 0 && want("gemm")) guarded("gemm", test_gemm);
     printf("gemm: checks %d fails %d\n", g_checks, g_fail);
     if (pass == 0 && want("random")) guarded("random", test_random);
+    if (want("deterministic")) guarded("deterministic", test_deterministic);
     printf("random: checks %d fails %d\n", g_checks, g_fail);
   }
   for (auto& [k, v] : g_exc) printf("  raised on both: %5d  %s\n", v, k.c_str());

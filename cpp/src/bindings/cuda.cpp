@@ -1,7 +1,7 @@
 // Bindings of the CUDA runtime (ctorch._C._cuda_*), used by python/ctorch/cuda. Streams and
 // events cross as integer handles; the Python classes own them.
 #include "common.h"
-#include "ctorch/core/blas_flags.h"
+#include "ctorch/core/context.h"
 #include "ctorch/cuda/cuda_api.h"
 #include "ctorch/dispatch/registry.h"
 
@@ -86,6 +86,17 @@ void init_cuda(py::module_& m, TensorClass& cls) {
   m.def("_cuda_version", []() -> py::object {
     const char* v = cuda_version();
     return v ? py::object(py::str(v)) : py::object(py::none());
+  });
+  // torch.use_deterministic_algorithms (core/context.h).
+  m.def("_set_deterministic_algorithms", [](py::handle mode, bool warn_only) {
+    if (!PyBool_Check(mode.ptr()))
+      throw TypeError(str_cat("_set_deterministic_algorithms(): argument 'mode' (position 1) must be bool, not ",
+                              Py_TYPE(mode.ptr())->tp_name));
+    determinism().enabled = mode.ptr() == Py_True;
+    determinism().warn_only = warn_only;
+  }, "mode"_a, py::kw_only(), "warn_only"_a = false);
+  m.def("_get_deterministic_algorithms", [] {
+    return py::make_tuple(determinism().enabled.load(), determinism().warn_only.load());
   });
   // torch.backends.cuda.matmul flags: (allow_tf32, allow_fp16_reduced, allow_bf16_reduced).
   m.def("_get_blas_flags", [] {

@@ -1,0 +1,27 @@
+#pragma once
+// Process-wide switches set from Python (torch.backends.cuda.matmul, torch.set_float32_matmul_
+// precision, torch.use_deterministic_algorithms). Atomics: read by kernels on any thread.
+#include <atomic>
+
+#include "ctorch/core/macros.h"
+
+namespace ctorch {
+
+// Read at every CUDA GEMM launch; CPU kernels always compute in full precision, which every
+// setting allows.
+struct BlasFlags {
+  std::atomic<bool> allow_tf32{false};          // float32 GEMMs may use TF32 tensor cores
+  std::atomic<bool> allow_fp16_reduced{true};   // float16 GEMMs may reduce in reduced precision
+  std::atomic<bool> allow_bf16_reduced{true};   // bfloat16 likewise
+};
+CT_API BlasFlags& blas_flags();
+
+// torch.use_deterministic_algorithms: kernels whose result could depend on thread timing (CUDA
+// index writes with duplicate indices) take an order-fixed path while `enabled` is set.
+struct DeterminismFlags {
+  std::atomic<bool> enabled{false};
+  std::atomic<bool> warn_only{false};
+};
+CT_API DeterminismFlags& determinism();
+
+}  // namespace ctorch
