@@ -12,6 +12,7 @@ from . import _C
 from ._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32,
                      float64, finfo, iinfo)
 from ._size import Size, device
+from ._size import device as _size_device
 
 __version__ = "0.1.0"
 
@@ -87,14 +88,21 @@ def set_default_tensor_type(t):
         raise TypeError("type %s not available. Torch not compiled with CUDA enabled." % name)
     if is_cuda:
         cuda._lazy_init()  # no GPU: torch's RuntimeError
-        # A CUDA default device would need every factory to consult it; ctorch keeps the CPU.
-        raise NotImplementedError("set_default_tensor_type(%s): ctorch keeps CPU as the default device; "
-                                  "pass device='cuda' to factories or use .cuda()" % name)
     _C.set_default_dtype(_float_dtype_or_raise(d))
+    _C._set_default_device("cuda" if is_cuda else "cpu")
+
+
+def set_default_device(device):
+    """Factories called without device= allocate on `device` (None: the CPU) in this thread;
+    *_like ops keep following their input, as in PyTorch."""
+    _C._set_default_device("cpu" if device is None else str(_size_device(device)))
 
 
 def get_default_device():
-    return device("cpu")
+    d = _size_device(_C._get_default_device())
+    if d.type == "cuda" and d.index is None:
+        return _size_device("cuda", cuda.current_device())  # as torch: the index in use
+    return d
 
 
 def is_tensor(obj):

@@ -1,5 +1,6 @@
 """ctorch.Size and ctorch.device (reprs exactly as PyTorch prints them)."""
 import builtins
+import threading
 import operator
 
 _DEVICE_TYPES = ("cpu", "cuda", "meta")
@@ -107,7 +108,22 @@ class device:
         return (device, (self.type, self.index))
 
     def __enter__(self):
+        """`with ctorch.device('cuda'):` factories without device= allocate here (this thread)."""
+        from . import _C
+        _device_ctx_stack().append(_C._get_default_device())
+        _C._set_default_device(str(self))
         return self
 
     def __exit__(self, *exc):
+        from . import _C
+        _C._set_default_device(_device_ctx_stack().pop())
         return False
+
+
+_tls = threading.local()
+
+
+def _device_ctx_stack():
+    if not hasattr(_tls, "stack"):
+        _tls.stack = []
+    return _tls.stack

@@ -5,6 +5,7 @@
 
 #include "ctorch/autograd/autograd.h"
 #include "ctorch/dispatch/registry.h"
+#include "ctorch/core/context.h"
 #include "factory.h"
 
 namespace ctorch {
@@ -390,11 +391,15 @@ FactoryOpts parse_factory_kwargs(const char* fn, py::kwargs& kw, unsigned allowe
       throw TypeError(str_cat(fn, "() got an unexpected keyword argument '", k, "'"));
     }
   }
+  if (!o.device_given) o.device = default_device();  // *_like ops still follow their input
   if (o.out) {
     if (o.dtype && *o.dtype != o.out->dtype())
       throw Error(str_cat("dtype ", dtype_legacy_name(*o.dtype), " does not match dtype of out parameter (",
                           dtype_legacy_name(o.out->dtype()), ")"));
     o.dtype = o.out->dtype();
+    if (!o.device_given && !o.device.is_cpu() && o.device.type != o.out->device().type)  // a default device
+      throw Error(str_cat("device type ", o.device.is_cuda() ? "cuda" : "cpu", " does not match device type of out parameter (",
+                          o.out->device().is_cuda() ? "cuda" : "cpu", ")"));
     if (!o.device_given) o.device = o.out->device();
   }
   return o;
@@ -426,6 +431,9 @@ Tensor empty_like_preserve(const Tensor& t, const TensorOptions& o, bool preserv
 
 void init_creation(py::module_& m, TensorClass& cls) {
   init_interop(m, cls);
+  // torch.set_default_device (this thread); devices cross as strings ("cpu", "cuda", "cuda:1").
+  m.def("_set_default_device", [](const std::string& d) { set_default_device(Device(d)); });
+  m.def("_get_default_device", [] { return default_device().str(); });
   // Legacy constructor ctorch.Tensor(2, 3) / Tensor([1, 2]) / Tensor(Size) / Tensor(): default float dtype.
   cls.def(py::init([](py::args args, py::kwargs kw) {
     FactoryOpts o = parse_factory_kwargs("Tensor", kw, kKwDevice);
@@ -447,7 +455,7 @@ void init_creation(py::module_& m, TensorClass& cls) {
         t = tensor_from_data(args[0], dt);
       }
     }
-    if (!o.device.is_cpu()) t = to_device(t, o.device);
+    if (o.device_given && !o.device.is_cpu()) t = to_device(t, o.device);  // not the default device (torch)
     return t.impl();
   }));
   m.def("tensor", [](py::args args, py::kwargs kw) {
@@ -464,7 +472,7 @@ void init_creation(py::module_& m, TensorClass& cls) {
     FactoryOpts o = parse_factory_kwargs("tensor", kw, kKwDtype | kKwDevice | kKwRequiresGrad | kKwPinMemory);
     // Built on the CPU (a tensor argument keeps its device), then moved where device= asks.
     Tensor t = tensor_from_data(data, o.dtype);
-    if (o.device_given) t = to_device(t, o.device);
+    if (o.device_given || !o.device.is_cpu()) t = to_device(t, o.device);  // device= or the default
     return finish_factory("tensor", t, o);
   });
 

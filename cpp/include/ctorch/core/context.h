@@ -3,6 +3,7 @@
 // precision, torch.use_deterministic_algorithms). Atomics: read by kernels on any thread.
 #include <atomic>
 
+#include "ctorch/core/device.h"
 #include "ctorch/core/macros.h"
 
 namespace ctorch {
@@ -23,5 +24,11 @@ struct DeterminismFlags {
   std::atomic<bool> warn_only{false};
 };
 CT_API DeterminismFlags& determinism();
+
+// torch.set_default_device / `with torch.device(...)`: where factories without device= allocate
+// (per thread, as in PyTorch). The C++ factories themselves take explicit options; the Python
+// bindings consult this.
+CT_API Device default_device();
+CT_API void set_default_device(Device d);
 
 }  // namespace ctorch
