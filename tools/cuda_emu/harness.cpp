@@ -26,6 +26,7 @@ void register_pointwise_kernels();
 void register_reduce_kernels();
 void register_linalg_kernels();
 void register_random_kernels();
+Allocator* device_allocator();
 struct HostAlloc : Allocator {
   DataPtr allocate(size_t n) override {
     DataPtr p;
@@ -288,7 +289,7 @@ void test_pointwise() {
 #include "tests3.inc"
 
 // EMU_TESTS=reduce,gemm (a comma list of pointwise, copy, index, reduce, gemm, random,
-// deterministic) runs a subset.
+// deterministic, allocator) runs a subset.
 // A test function that throws counts as one failure instead of ending the run.
 void guarded(const char* name, void (*fn)()) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -329,6 +330,7 @@ int main(int argc, char** argv) {
     printf("gemm: checks %d fails %d\n", g_checks, g_fail);
     if (pass == 0 && want("random")) guarded("random", test_random);
     if (want("deterministic")) guarded("deterministic", test_deterministic);
+    if (pass == 0 && want("allocator")) guarded("allocator", test_allocator);
     printf("random: checks %d fails %d\n", g_checks, g_fail);
   }
   for (auto& [k, v] : g_exc) printf("  raised on both: %5d  %s\n", v, k.c_str());

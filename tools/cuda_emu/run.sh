@@ -4,7 +4,7 @@
 #   usage: bash tools/cuda_emu/run.sh     (needs a CPU build in build/dev; EMU_SMS=N sets the
 #                                          emulated SM count, default 2;
 #                                          EMU_TESTS=reduce,gemm runs a subset)
-# How: xform.py copies cuda/*.cuh and cuda/*.cu except allocator/register_cuda, rewriting
+# How: xform.py copies cuda/*.cuh and cuda/*.cu except register_cuda.cu, rewriting
 # every <<<>>> launch into emu::launch (inc/cuda_runtime.h: blocks on host threads, barriers for
 # __syncthreads, emulated shuffles/ballots, real atomics); harness.cpp links them with build/dev's
 # libctorch, backs "cuda" storage with host memory and runs every check twice (32- and 64-bit paths).
@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=$root/build/cuda_emu
 mkdir -p "$out/gen"
-units="copy index reduce scan gemm random runtime pointwise_unary pointwise_binary pointwise_binary_generic pointwise_ternary"
+units="copy index reduce scan gemm random runtime allocator pointwise_unary pointwise_binary pointwise_binary_generic pointwise_ternary"
 [ -e "$root/build/dev/libctorch.so" ] || { echo "build the CPU library first (build/dev)"; exit 1; }
 for f in common.cuh loops.cuh pointwise.cuh philox.cuh; do python3 "$here/xform.py" "$root/cuda/$f" "$out/gen/$f"; done
 for f in $units; do python3 "$here/xform.py" "$root/cuda/$f.cu" "$out/gen/$f.cpp"; done

@@ -1,6 +1,7 @@
 #pragma once
 // CPU emulation of the CUDA runtime/device features used by loops.cuh, copy.cu, index.cu,
-// pointwise.cuh, reduce.cu, scan.cu, gemm.cu, random.cu and runtime.cu (test only). Blocks run one after another; the threads of a block
+// pointwise.cuh, reduce.cu, scan.cu, gemm.cu, random.cu, allocator.cu and runtime.cu (test
+// only). Device memory is host memory with a configurable capacity (emu::capacity). Blocks run one after another; the threads of a block
 // run either sequentially (kernels without block/warp sync) or on real threads with barriers.
 #include <atomic>
 #include <barrier>
@@ -8,7 +9,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
+#include <set>
 #include <thread>
 #include <vector>
 #define __global__
@@ -28,7 +31,7 @@ typedef struct CUevent_st* cudaEvent_t;
 enum cudaMemoryType { cudaMemoryTypeUnregistered = 0, cudaMemoryTypeHost = 1, cudaMemoryTypeDevice = 2, cudaMemoryTypeManaged = 3 };
 enum cudaMemcpyKind { cudaMemcpyHostToHost, cudaMemcpyHostToDevice, cudaMemcpyDeviceToHost, cudaMemcpyDeviceToDevice, cudaMemcpyDefault };
 enum cudaDeviceAttr { cudaDevAttrMultiProcessorCount = 16 };
-enum { cudaStreamNonBlocking = 1, cudaEventDisableTiming = 2, cudaEventBlockingSync = 1 };
+enum { cudaStreamNonBlocking = 1, cudaEventDisableTiming = 2, cudaEventBlockingSync = 1, cudaHostAllocDefault = 0 };
 struct cudaPointerAttributes { cudaMemoryType type; int device; void* devicePointer; void* hostPointer; };
 struct cudaDeviceProp { char name[256]; int major, minor; size_t totalGlobalMem; int multiProcessorCount, warpSize, l2CacheSize; };
 struct uint4 { unsigned x, y, z, w; };
@@ -41,7 +44,38 @@ inline int sms() { const char* e = getenv("EMU_SMS"); return e ? atoi(e) : 2; }
 inline int cur_dev = 0;
 inline long memcpys = 0, memsets = 0, syncs = 0;
 }
-inline cudaError_t cudaPointerGetAttributes(cudaPointerAttributes* a, const void*) { a->type = cudaMemoryTypeDevice; a->device = 0; return cudaSuccess; }
+namespace emu {
+inline size_t capacity = size_t(64) << 20, used = 0;  // device memory the fake cudaMalloc hands out
+inline std::map<void*, size_t> dev_allocs;
+inline std::set<const void*> host_allocs;
+inline long mallocs = 0, frees = 0;
+inline bool events_ready = true;  // false: cudaEventQuery reports cudaErrorNotReady
+}  // namespace emu
+inline cudaError_t cudaPointerGetAttributes(cudaPointerAttributes* a, const void* p) {
+  a->type = emu::host_allocs.count(p) ? cudaMemoryTypeHost : cudaMemoryTypeDevice;
+  a->device = 0;
+  return cudaSuccess;
+}
+inline cudaError_t cudaMalloc(void** p, size_t n) {
+  if (emu::used + n > emu::capacity) { *p = nullptr; return cudaErrorMemoryAllocation; }
+  *p = std::aligned_alloc(256, (n + 255) / 256 * 256);
+  emu::used += n;
+  emu::dev_allocs[*p] = n;
+  ++emu::mallocs;
+  return cudaSuccess;
+}
+inline cudaError_t cudaFree(void* p) {
+  auto it = emu::dev_allocs.find(p);
+  if (it == emu::dev_allocs.end()) { fprintf(stderr, "emu: cudaFree of an unknown pointer\n"); abort(); }
+  emu::used -= it->second;
+  emu::dev_allocs.erase(it);
+  std::free(p);
+  ++emu::frees;
+  return cudaSuccess;
+}
+inline cudaError_t cudaMemGetInfo(size_t* f, size_t* t) { *t = emu::capacity; *f = emu::capacity - emu::used; return cudaSuccess; }
+inline cudaError_t cudaHostAlloc(void** p, size_t n, unsigned) { *p = std::malloc(n); emu::host_allocs.insert(*p); return cudaSuccess; }
+inline cudaError_t cudaFreeHost(void* p) { emu::host_allocs.erase(p); std::free(p); return cudaSuccess; }
 inline cudaError_t cudaGetLastError() { return cudaSuccess; }
 inline const char* cudaGetErrorString(cudaError_t) { return "emu"; }
 inline cudaError_t cudaGetDeviceCount(int* n) { *n = 1; return cudaSuccess; }
@@ -60,7 +94,7 @@ inline cudaError_t cudaEventCreateWithFlags(cudaEvent_t* e, unsigned) { *e = rei
 inline cudaError_t cudaEventDestroy(cudaEvent_t) { return cudaSuccess; }
 inline cudaError_t cudaEventRecord(cudaEvent_t, cudaStream_t) { return cudaSuccess; }
 inline cudaError_t cudaEventSynchronize(cudaEvent_t) { return cudaSuccess; }
-inline cudaError_t cudaEventQuery(cudaEvent_t) { return cudaSuccess; }
+inline cudaError_t cudaEventQuery(cudaEvent_t) { return emu::events_ready ? cudaSuccess : cudaErrorNotReady; }
 inline cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t, cudaEvent_t) { *ms = 0; return cudaSuccess; }
 inline cudaError_t cudaMemsetAsync(void* p, int v, size_t n, cudaStream_t) { ++emu::memsets; std::memset(p, v, n); return cudaSuccess; }
 inline cudaError_t cudaMemcpyAsync(void* d, const void* s, size_t n, cudaMemcpyKind, cudaStream_t) { ++emu::memcpys; if (n) std::memmove(d, s, n); return cudaSuccess; }
