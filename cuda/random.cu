@@ -29,24 +29,19 @@
 namespace ctorch {
 namespace cuda {
 
-// ---- per-device generator state ----
+// ---- per-device default generators ----
+// torch.cuda.default_generators[d]: a CUDA Generator per device, made on first use. Seeding all
+// of them (-1) needs no GPU: torch.manual_seed calls it unconditionally.
 namespace {
 
 constexpr int kMaxRngDevices = 64;  // runtime.cu caps device_count() at 64 too
 
-struct RngState {
-  uint64_t seed = Generator::kDefaultSeed;  // 67280421310721, PyTorch's default
-  uint64_t offset = 0;
-};
-
-struct RngTable {
-  std::mutex mu;
-  RngState dev[kMaxRngDevices];
-};
-
-RngTable& rng_table() {
-  static RngTable t;  // function-local: safe whatever the static initialisation order
-  return t;
+std::shared_ptr<Generator>& slot(int d) {
+  static std::mutex mu;
+  static std::shared_ptr<Generator> gens[kMaxRngDevices];  // function-local: any init order
+  std::lock_guard<std::mutex> lock(mu);
+  if (!gens[d]) gens[d] = Generator::make_cuda(d);
+  return gens[d];
 }
 
 // -1 means the current device; anything else must be a valid ordinal.
@@ -58,62 +53,37 @@ int rng_index(int device) {
 
 }  // namespace
 
+std::shared_ptr<Generator> default_generator(int device) { return slot(rng_index(device)); }
+
 PhiloxArgs philox_reserve(int device, uint64_t words_per_subseq) {
   CT_CHECK(device >= 0 && device < kMaxRngDevices, "philox_reserve: bad device index ", device);
-  RngTable& t = rng_table();
-  std::lock_guard<std::mutex> lock(t.mu);
-  RngState& s = t.dev[device];
-  PhiloxArgs a{s.seed, s.offset};
-  s.offset += (words_per_subseq + 3) / 4 * 4;
+  PhiloxArgs a;
+  std::tie(a.seed, a.offset) = slot(device)->philox_reserve(words_per_subseq);
   return a;
 }
 
-// -1 seeds every device and needs no GPU: torch.manual_seed calls it unconditionally.
 void manual_seed(int device, uint64_t seed) {
-  RngTable& t = rng_table();
   if (device < 0) {
-    std::lock_guard<std::mutex> lock(t.mu);
-    for (RngState& s : t.dev) s = RngState{seed, 0};
+    for (int d = 0; d < kMaxRngDevices; ++d) slot(d)->manual_seed(seed);
     return;
   }
-  const int d = rng_index(device);
-  std::lock_guard<std::mutex> lock(t.mu);
-  t.dev[d] = RngState{seed, 0};
+  slot(rng_index(device))->manual_seed(seed);
 }
 
-uint64_t initial_seed(int device) {
-  const int d = rng_index(device);
-  RngTable& t = rng_table();
-  std::lock_guard<std::mutex> lock(t.mu);
-  return t.dev[d].seed;
-}
+uint64_t initial_seed(int device) { return slot(rng_index(device))->initial_seed(); }
 
 // Like PyTorch's CUDA generator: 64 random bits limited to 53 so the seed survives a double.
-uint64_t seed(int device) {
-  const int d = rng_index(device);
-  std::random_device rd;
-  const uint64_t hi = rd(), lo = rd();
-  const uint64_t s = ((hi << 32) | (lo & 0xffffffffu)) & ((uint64_t(1) << 53) - 1);
-  RngTable& t = rng_table();
-  std::lock_guard<std::mutex> lock(t.mu);
-  t.dev[d] = RngState{s, 0};
-  return s;
-}
+uint64_t seed(int device) { return slot(rng_index(device))->seed(); }
 
 void get_rng_state(int device, uint64_t* seed_out, uint64_t* offset_out) {
-  const int d = rng_index(device);
-  RngTable& t = rng_table();
-  std::lock_guard<std::mutex> lock(t.mu);
-  if (seed_out) *seed_out = t.dev[d].seed;
-  if (offset_out) *offset_out = t.dev[d].offset;
+  const auto st = slot(rng_index(device))->philox_state();
+  if (seed_out) *seed_out = st.first;
+  if (offset_out) *offset_out = st.second;
 }
 
 void set_rng_state(int device, uint64_t seed_in, uint64_t offset_in) {
   CT_CHECK(offset_in % 4 == 0, "offset must be a multiple of 4");  // PyTorch's check
-  const int d = rng_index(device);
-  RngTable& t = rng_table();
-  std::lock_guard<std::mutex> lock(t.mu);
-  t.dev[d] = RngState{seed_in, offset_in};
+  slot(rng_index(device))->set_philox_state(seed_in, offset_in);
 }
 
 // ---- kernels ----
@@ -162,7 +132,7 @@ void launch(const Tensor& out, const Op& op, int calls, Generator& g) {
 // The Generator argument is what the front end resolved: the default CPU one stands for "no
 // generator given"; an explicit CPU generator cannot drive a CUDA kernel (PyTorch's error).
 void check_generator(Generator& g) {
-  if (!g.is_cuda() && &g != &default_generator())
+  if (!g.is_cuda() && &g != &ctorch::default_generator())
     throw Error("Expected a 'cuda' device type for generator but found 'cpu'");
 }
 

@@ -391,6 +391,21 @@ def test_rng_state_and_generators_are_separate():
     assert cuda.initial_seed() == 5
 
 
+def test_default_generators_and_fork_rng():
+    gens = ctorch.cuda.default_generators
+    assert len(gens) == ctorch.cuda.device_count() and gens[0].device == ctorch.device("cuda", 0)
+    gens[0].manual_seed(3)
+    a = ctorch.rand(100, device="cuda:0")
+    ctorch.cuda.manual_seed(3)
+    assert ctorch.cuda.initial_seed() == gens[0].initial_seed() == 3
+    assert _same(a, ctorch.rand(100, device="cuda:0"))
+    assert gens[0].get_state().tolist() == ctorch.cuda.get_rng_state(0).tolist()
+    with ctorch.random.fork_rng():
+        inside = ctorch.rand(50, device="cuda"), ctorch.rand(5)
+    after = ctorch.rand(50, device="cuda"), ctorch.rand(5)
+    assert _same(inside[0], after[0]) and _same(inside[1], after[1])
+
+
 def test_cuda_generator_objects():
     g = ctorch.Generator(device="cuda")
     assert g.device == ctorch.device("cuda", ctorch.cuda.current_device())

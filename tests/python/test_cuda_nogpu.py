@@ -60,6 +60,16 @@ def test_memory_fraction_and_legacy_types_raise():
             ctorch.cuda.FloatTensor(3)
 
 
+def test_fork_rng_without_gpu_restores_cpu_state():
+    assert ctorch.cuda.default_generators == ()
+    ctorch.manual_seed(4)
+    with ctorch.random.fork_rng():
+        a = ctorch.rand(5)
+    assert ctorch.rand(5).tolist() == a.tolist()
+    with ctorch.random.fork_rng(devices=[], device_type="cuda"):
+        ctorch.rand(3)
+
+
 def test_cuda_generator_raises():
     _expect_no_cuda(lambda: ctorch.Generator(device="cuda"))
     _expect_no_cuda(lambda: ctorch.Generator("cuda:0"))

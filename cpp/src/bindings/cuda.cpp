@@ -2,6 +2,7 @@
 // events cross as integer handles; the Python classes own them.
 #include "common.h"
 #include "ctorch/core/context.h"
+#include "ctorch/core/generator.h"
 #include "ctorch/cuda/cuda_api.h"
 #include "ctorch/dispatch/registry.h"
 
@@ -74,6 +75,7 @@ void init_cuda(py::module_& m, TensorClass& cls) {
   m.def("_cuda_get_memory_fraction", [](int d) { return c::get_memory_fraction(d); });
 
   m.def("_cuda_manual_seed", [](int d, uint64_t s) { c::manual_seed(d, s); });
+  m.def("_cuda_default_generator", [](int d) { return c::default_generator(d); });
   m.def("_cuda_initial_seed", [](int d) { return c::initial_seed(d); });
   m.def("_cuda_seed", [](int d) { return c::seed(d); });
   m.def("_cuda_get_rng_state", [](int d) {

@@ -47,6 +47,7 @@ bool is_pinned(const Tensor&) { return false; }
 void record_stream(const Tensor&, uintptr_t) { no_cuda(); }
 void copy_between(Tensor&, const Tensor&, bool) { no_cuda(); }
 void manual_seed(int, uint64_t) {}
+std::shared_ptr<Generator> default_generator(int) { no_cuda(); }
 uint64_t initial_seed(int) { no_cuda(); }
 uint64_t seed(int) { no_cuda(); }
 void get_rng_state(int, uint64_t*, uint64_t*) { no_cuda(); }

@@ -208,6 +208,17 @@ std::pair<uint64_t, uint64_t> Generator::philox_reserve(uint64_t words) {
   return r;
 }
 
+std::pair<uint64_t, uint64_t> Generator::philox_state() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return {seed_, philox_offset_};
+}
+
+void Generator::set_philox_state(uint64_t seed, uint64_t offset) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  seed_ = seed;
+  philox_offset_ = offset;
+}
+
 void Generator::manual_seed(uint64_t seed) {
   seed_ = seed;
   philox_offset_ = 0;

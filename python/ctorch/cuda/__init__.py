@@ -50,13 +50,19 @@ def is_initialized():
     return _initialized
 
 
+default_generators = ()  # one CUDA Generator per device, filled in by the first CUDA use
+
+
 def _lazy_init():
-    global _initialized
+    global _initialized, default_generators
     if _initialized:
         return
     if not _compiled():
         raise AssertionError("Torch not compiled with CUDA enabled")
     _C._cuda_check_available()
+    from .random import _apply_pending
+    _apply_pending()
+    default_generators = tuple(_C._cuda_default_generator(d) for d in range(device_count()))
     _initialized = True
 
 

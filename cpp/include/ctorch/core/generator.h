@@ -80,6 +80,8 @@ class CT_API Generator {
   int cuda_index() const { return cuda_index_; }
   // Returns (seed, offset) for one launch and moves the offset past `words` (rounded up to 4).
   std::pair<uint64_t, uint64_t> philox_reserve(uint64_t words);
+  std::pair<uint64_t, uint64_t> philox_state();  // (seed, offset), under the mutex
+  void set_philox_state(uint64_t seed, uint64_t offset);
 
   // Box-Muller caches, kept as torch keeps them. The double cache is what the scalar normal path
   // (normal_double, randn with < 16 elements) uses; the float cache is only carried in the state

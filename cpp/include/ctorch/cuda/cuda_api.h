@@ -5,11 +5,13 @@
 // Streams and events travel as opaque handles (cudaStream_t / cudaEvent_t cast to uintptr_t);
 // stream 0 is the legacy default stream, as in PyTorch.
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "ctorch/core/tensor.h"
 
 namespace ctorch {
+class Generator;
 namespace cuda {
 
 CT_API int device_count();  // 0 without a driver or a device (never throws)
@@ -80,6 +82,7 @@ CT_API void copy_between(Tensor& dst, const Tensor& src, bool non_blocking);
 
 // Philox generator of each device (seed + offset, like PyTorch's CUDA generator).
 CT_API void manual_seed(int device, uint64_t seed);  // -1: all devices
+CT_API std::shared_ptr<Generator> default_generator(int device);  // torch.cuda.default_generators[d]
 CT_API uint64_t initial_seed(int device);
 CT_API uint64_t seed(int device);  // nondeterministic reseed; returns the new seed
 CT_API void get_rng_state(int device, uint64_t* seed, uint64_t* offset);
