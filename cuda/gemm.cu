@@ -519,9 +519,10 @@ bool try_gemm(const GemmDesc& g, int dev, cudaStream_t stream) {
   const BlasFlags& flags = blas_flags();
   const bool tf32 = g.dtype == kFloat32 && flags.allow_tf32.load(std::memory_order_relaxed);
   const int compute = dbl ? kCompute64F : tf32 ? kCompute32FFastTF32 : kCompute32F;
-  const bool reduced = (g.dtype == kFloat16 && flags.allow_fp16_reduced.load(std::memory_order_relaxed)) ||
-                       (g.dtype == kBFloat16 && flags.allow_bf16_reduced.load(std::memory_order_relaxed));
-  const int math = (tf32 ? kTF32TensorOpMath : kDefaultMath) | (reduced ? 0 : kDisallowReducedPrecisionReduction);
+  // (the disallow bit only matters for half types; PyTorch sets it only for them)
+  const bool exact = (g.dtype == kFloat16 && !flags.allow_fp16_reduced.load(std::memory_order_relaxed)) ||
+                     (g.dtype == kBFloat16 && !flags.allow_bf16_reduced.load(std::memory_order_relaxed));
+  const int math = (tf32 ? kTF32TensorOpMath : kDefaultMath) | (exact ? kDisallowReducedPrecisionReduction : 0);
 
   const Lib& l = lib();
   std::lock_guard<std::mutex> lock(g_mu);

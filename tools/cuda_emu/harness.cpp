@@ -1,6 +1,7 @@
 // Runs the CUDA pointwise/copy/index/reduce/scan/GEMM/random kernels (CPU-emulated, see inc/cuda_runtime.h) through the
 // ordinary C++ front ends on "cuda" tensors that live in host memory, against the CPU results.
 #include <chrono>
+#include <dlfcn.h>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -288,7 +289,7 @@ void test_pointwise() {
 #include "tests2.inc"
 #include "tests3.inc"
 
-// EMU_TESTS=reduce,gemm (a comma list of pointwise, copy, index, reduce, gemm, random,
+// EMU_TESTS=reduce,gemm (a comma list of pointwise, copy, index, reduce, gemm, cublas, random,
 // deterministic, allocator) runs a subset.
 // A test function that throws counts as one failure instead of ending the run.
 void guarded(const char* name, void (*fn)()) {
@@ -327,7 +328,8 @@ int main(int argc, char** argv) {
     if (pass == 0 && want("reduce")) guarded("reduce", test_reduce);
     printf("reduce/scan: checks %d fails %d\n", g_checks, g_fail);
     if (pass == 0 && want("gemm")) guarded("gemm", test_gemm);
-    printf("gemm: checks %d fails %d\n", g_checks, g_fail);
+    if (pass == 0 && want("cublas")) guarded("cublas", test_cublas);
+    printf("gemm/cublas: checks %d fails %d\n", g_checks, g_fail);
     if (pass == 0 && want("random")) guarded("random", test_random);
     if (want("deterministic")) guarded("deterministic", test_deterministic);
     if (pass == 0 && want("allocator")) guarded("allocator", test_allocator);

@@ -4,7 +4,7 @@
 # the CPU kernels through the ordinary C++ front ends. tests/run_all.sh runs it.
 #   usage: bash tools/cuda_emu/run.sh   needs a libctorch build: build/dev, or CTORCH_LIB_DIR=dir
 #     EMU_SMS=N      emulated SM count (default 2; 132 plans launches as on an H100)
-#     EMU_TESTS=a,b  a subset: pointwise, copy, index, reduce, gemm, random, deterministic, allocator
+#     EMU_TESTS=a,b  a subset: pointwise, copy, index, reduce, gemm, cublas, random, deterministic, allocator
 # How: xform.py copies cuda/*.cuh and cuda/*.cu (not register_cuda.cu), rewriting every <<<>>>
 # launch into emu::launch (inc/cuda_runtime.h: blocks on host threads, barriers for
 # __syncthreads, emulated shuffles/ballots, real atomics, a fake cudaMalloc); harness.cpp links
@@ -23,6 +23,8 @@ CXX="g++ -std=c++20 -O1 -w -I$here/inc -I$out/gen -I$root/cpp/include -fPIC"
 export CXX out here
 { for f in $units; do echo "$out/gen/$f"; done; echo "$out/harness"; } |
   xargs -P 2 -I{} bash -c 'src={}.cpp; [ "{}" = "$out/harness" ] && src=$here/harness.cpp; $CXX -c "$src" -o {}.o'
+g++ -std=c++17 -O1 -shared -fPIC -I"$root/cpp/include" "$here/fake_cublas.cpp" -o "$out/libcublas_fake.so"
+export CTORCH_CUBLAS_PATH=$out/libcublas_fake.so  # the cublas section: see fake_cublas.cpp
 g++ -rdynamic "$out/harness.o" $(for f in $units; do echo "$out/gen/$f.o"; done) -o "$out/harness" \
-  -L"$lib" -lctorch -Wl,-rpath,"$lib" -pthread
+  -L"$lib" -lctorch -Wl,-rpath,"$lib" -pthread -ldl
 "$out/harness"
