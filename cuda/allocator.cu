@@ -39,6 +39,7 @@ size_t round_size(size_t n) {
 struct Block {
   void* ptr;
   size_t size;
+  size_t requested;  // the caller's byte count (requested_bytes)
   int device;
   cudaStream_t stream;
   std::vector<cudaStream_t> used_on;  // record_stream: other streams that use the block
@@ -57,6 +58,12 @@ struct DeviceState {
   std::map<void*, Block> live;         // allocated blocks
   std::vector<Pending> pending;        // freed, waiting for record_stream streams
   MemoryStats stats;
+  // Applies `f` to the "all" entry and to the pool of a block of `size` bytes.
+  template <class F>
+  void pools(size_t size, F f) {
+    f(kPoolAll);
+    f(size < kSmallLimit ? kPoolSmall : kPoolLarge);
+  }
   int64_t limit = -1;                  // set_per_process_memory_fraction cap on reserved bytes
   double fraction = 1.0;
 };
@@ -67,10 +74,12 @@ class CudaCachingAllocator final : public Allocator {
 
   DataPtr allocate_on(size_t nbytes, Device d) override {
     if (nbytes == 0) return DataPtr{nullptr, nullptr, nullptr};
-    const int dev = d.index;
-    check_device(dev);
+    check_device(d.index);
+    return allocate_on_stream(nbytes, d.index, stream_of(d.index));
+  }
+
+  DataPtr allocate_on_stream(size_t nbytes, int dev, cudaStream_t s) {
     DeviceGuard guard(dev);
-    cudaStream_t s = stream_of(dev);
     const size_t size = round_size(nbytes);
     std::lock_guard<std::mutex> lk(mu_);
     DeviceState& st = state_[dev];
@@ -83,10 +92,11 @@ class CudaCachingAllocator final : public Allocator {
       st.free_blocks.erase(it);
     } else {
       // Over the process's fraction counts as a failed cudaMalloc: free the cache, retry once.
-      auto over = [&] { return st.limit >= 0 && st.stats.reserved + int64_t(size) > st.limit; };
+      auto over = [&] { return st.limit >= 0 && st.stats.reserved() + int64_t(size) > st.limit; };
       cudaError_t e = over() ? cudaErrorMemoryAllocation : cudaMalloc(&p, size);
       if (e == cudaErrorMemoryAllocation) {
         cudaGetLastError();
+        st.stats.num_alloc_retries++;
         release_cached(dev);
         e = over() ? cudaErrorMemoryAllocation : cudaMalloc(&p, size);
       }
@@ -94,25 +104,33 @@ class CudaCachingAllocator final : public Allocator {
         cudaGetLastError();
         size_t free_b = 0, total_b = 0;
         cudaMemGetInfo(&free_b, &total_b);
+        st.stats.num_ooms++;
         throw OutOfMemoryError(str_cat("CUDA out of memory. Tried to allocate ", mib(size), " MiB. GPU ", dev,
                             " has a total capacity of ", mib(total_b), " MiB of which ", mib(free_b),
                             " MiB is free. ",
                             st.limit >= 0 ? str_cat("Process memory is limited to ", mib(st.limit),
                                                     " MiB by set_per_process_memory_fraction(", st.fraction, "). ")
                                           : std::string(),
-                            "Of the allocated memory ", mib(st.stats.allocated),
-                            " MiB is allocated by ctorch, and ", mib(st.stats.reserved - st.stats.allocated),
+                            "Of the allocated memory ", mib(st.stats.allocated()),
+                            " MiB is allocated by ctorch, and ", mib(st.stats.reserved() - st.stats.allocated()),
                             " MiB is reserved by ctorch but unallocated."));
       }
-      st.stats.reserved += int64_t(size);
-      st.stats.max_reserved = std::max(st.stats.max_reserved, st.stats.reserved);
-      st.stats.num_cuda_mallocs++;
+      st.pools(size, [&](int k) {
+        st.stats.reserved_bytes[k].add(int64_t(size));
+        st.stats.segment[k].add(1);
+      });
+      st.stats.num_device_alloc++;
       sizes_[p] = size;
     }
-    st.live[p] = Block{p, sizes_[p], dev, s};
-    st.stats.allocated += int64_t(sizes_[p]);
-    st.stats.max_allocated = std::max(st.stats.max_allocated, st.stats.allocated);
-    st.stats.num_allocs++;
+    const size_t bs = sizes_[p];
+    st.live[p] = Block{p, bs, nbytes, dev, s};
+    st.pools(bs, [&](int k) {
+      st.stats.allocated_bytes[k].add(int64_t(bs));
+      st.stats.active_bytes[k].add(int64_t(bs));
+      st.stats.requested_bytes[k].add(int64_t(nbytes));
+      st.stats.allocation[k].add(1);
+      st.stats.active[k].add(1);
+    });
     return DataPtr{p, this, &CudaCachingAllocator::free_fn};
   }
 
@@ -136,11 +154,15 @@ class CudaCachingAllocator final : public Allocator {
       auto it = state_[d].live.find(p);
       if (it == state_[d].live.end()) continue;
       Block b = it->second;
-      state_[d].live.erase(it);
-      state_[d].stats.allocated -= int64_t(b.size);
-      state_[d].stats.num_frees++;
+      DeviceState& st = state_[d];
+      st.live.erase(it);
+      st.pools(b.size, [&](int k) {
+        st.stats.allocated_bytes[k].sub(int64_t(b.size));
+        st.stats.requested_bytes[k].sub(int64_t(b.requested));
+        st.stats.allocation[k].sub(1);
+      });
       if (b.used_on.empty()) {
-        state_[d].free_blocks.insert(FreeKey{b.stream, b.size, b.ptr});
+        cache(st, b);
         return;
       }
       // Work queued on the other streams may still read or write the block: wait for it.
@@ -194,14 +216,54 @@ class CudaCachingAllocator final : public Allocator {
   }
   void reset_peak(int dev) {
     std::lock_guard<std::mutex> lk(mu_);
+    for_each_stat(state_[dev].stats, [](MemStat& m) { m.peak = m.current; });
+  }
+  void reset_accumulated(int dev) {
+    std::lock_guard<std::mutex> lk(mu_);
     MemoryStats& s = state_[dev].stats;
-    s.max_allocated = s.allocated;
-    s.max_reserved = s.reserved;
+    for_each_stat(s, [](MemStat& m) { m.allocated = m.freed = 0; });
+    s.num_alloc_retries = s.num_ooms = s.num_sync_all_streams = s.num_device_alloc = s.num_device_free = 0;
+  }
+
+  // caching_allocator_alloc/_delete: the DataPtrs of raw blocks, by address.
+  uintptr_t raw_alloc(size_t nbytes, int dev, cudaStream_t s) {
+    if (nbytes == 0) return 0;
+    DataPtr p = allocate_on_stream(nbytes, dev, s);
+    const uintptr_t key = reinterpret_cast<uintptr_t>(p.ptr);
+    std::lock_guard<std::mutex> lk(mu_);
+    raw_.emplace(key, p);
+    return key;
+  }
+  void raw_delete(uintptr_t ptr) {
+    DataPtr p;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      auto it = raw_.find(ptr);
+      CT_CHECK(it != raw_.end() || ptr == 0, "invalid device pointer: ", reinterpret_cast<void*>(ptr));
+      if (it == raw_.end()) return;
+      p = it->second;
+      raw_.erase(it);
+    }
+    p.deleter(p.ptr, p.ctx);  // takes mu_ itself
   }
 
  private:
   static void free_fn(void* ptr, void* ctx) { static_cast<CudaCachingAllocator*>(ctx)->free(ptr); }
   static int64_t mib(int64_t b) { return b >> 20; }
+  template <class F>
+  static void for_each_stat(MemoryStats& s, F f) {
+    for (MemStat* a : {s.allocated_bytes, s.reserved_bytes, s.active_bytes, s.requested_bytes, s.allocation,
+                       s.segment, s.active})
+      for (int k = 0; k < 3; ++k) f(a[k]);
+  }
+  // Caller holds mu_. A freed block back in its stream's free list: no longer active.
+  static void cache(DeviceState& st, const Block& b) {
+    st.pools(b.size, [&](int k) {
+      st.stats.active_bytes[k].sub(int64_t(b.size));
+      st.stats.active[k].sub(1);
+    });
+    st.free_blocks.insert(FreeKey{b.stream, b.size, b.ptr});
+  }
 
   // Caller holds mu_. Moves pending blocks whose events completed (all of them when `wait`) to
   // the free lists of their allocation streams.
@@ -222,7 +284,7 @@ class CudaCachingAllocator final : public Allocator {
         continue;
       }
       for (cudaEvent_t e : pd.events) cudaEventDestroy(e);
-      st.free_blocks.insert(FreeKey{pd.block.stream, pd.block.size, pd.block.ptr});
+      cache(st, pd.block);
       st.pending[i] = std::move(st.pending.back());
       st.pending.pop_back();
     }
@@ -238,11 +300,16 @@ class CudaCachingAllocator final : public Allocator {
     if (st.free_blocks.empty()) return;
     DeviceGuard g(dev);
     cudaDeviceSynchronize();
+    st.stats.num_sync_all_streams++;
     for (const FreeKey& k : st.free_blocks) {
       void* p = std::get<2>(k);
+      const size_t size = std::get<1>(k);
       cudaFree(p);
-      st.stats.reserved -= int64_t(std::get<1>(k));
-      st.stats.num_cuda_frees++;
+      st.pools(size, [&](int i) {
+        st.stats.reserved_bytes[i].sub(int64_t(size));
+        st.stats.segment[i].sub(1);
+      });
+      st.stats.num_device_free++;
       sizes_.erase(p);
     }
     st.free_blocks.clear();
@@ -251,6 +318,7 @@ class CudaCachingAllocator final : public Allocator {
   std::mutex mu_;
   DeviceState state_[kMaxDev];
   std::map<void*, size_t> sizes_;  // every block ever obtained from cudaMalloc and not freed
+  std::map<uintptr_t, DataPtr> raw_;  // caching_allocator_alloc blocks
 };
 
 // Never destroyed: freeing device memory after the CUDA runtime has shut down would fail.
@@ -274,6 +342,17 @@ void reset_peak_memory_stats(int device) {
   check_device(device);
   alloc()->reset_peak(device);
 }
+void reset_accumulated_memory_stats(int device) {
+  if (device < 0) device = current_device();
+  check_device(device);
+  alloc()->reset_accumulated(device);
+}
+uintptr_t raw_alloc(size_t nbytes, int device, uintptr_t stream) {
+  if (device < 0) device = current_device();
+  check_device(device);
+  return alloc()->raw_alloc(nbytes, device, reinterpret_cast<cudaStream_t>(stream));
+}
+void raw_delete(uintptr_t ptr) { alloc()->raw_delete(ptr); }
 void set_memory_fraction(double fraction, int device) {
   if (device < 0) device = current_device();
   check_device(device);

@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "ctorch/autograd/autograd.h"
+#include "ctorch/core/context.h"
 #include "ctorch/core/convert.h"
 #include "ctorch/ops/functors.h"
 #include "ctorch/dispatch/dtype_dispatch.h"
@@ -130,7 +131,10 @@ void copy_between(Tensor& dst, const Tensor& src_in, bool non_blocking) {
     // from pinned memory it is asynchronous and the pinned block's cudaFreeHost waits for it.
     CT_CUDA_CHECK(cudaMemcpyAsync(d.data_ptr(), h.data_ptr(), nbytes, cudaMemcpyHostToDevice, stream_of(dst.device())));
     if (!d.is_same(dst)) copy_nobump_(dst, d);
-    if (!non_blocking) CT_CUDA_CHECK(cudaStreamSynchronize(stream_of(dst.device())));
+    if (!non_blocking) {
+      check_implicit_sync();
+      CT_CUDA_CHECK(cudaStreamSynchronize(stream_of(dst.device())));
+    }
     return;
   }
   if (src.device().is_cuda() && dst.device().is_cpu()) {
@@ -141,7 +145,10 @@ void copy_between(Tensor& dst, const Tensor& src_in, bool non_blocking) {
     cudaStream_t s = stream_of(src.device());
     CT_CUDA_CHECK(cudaMemcpyAsync(h.data_ptr(), d.data_ptr(), nbytes, cudaMemcpyDeviceToHost, s));
     // Only a pinned destination written directly may be left in flight (torch's non_blocking).
-    if (!(non_blocking && direct && is_pinned(dst))) CT_CUDA_CHECK(cudaStreamSynchronize(s));
+    if (!(non_blocking && direct && is_pinned(dst))) {
+      if (!non_blocking) check_implicit_sync();  // as torch: non_blocking never reports
+      CT_CUDA_CHECK(cudaStreamSynchronize(s));
+    }
     if (!direct) copy_nobump_(dst, h);
     return;
   }
@@ -171,7 +178,10 @@ void copy_between(Tensor& dst, const Tensor& src_in, bool non_blocking) {
     CT_CUDA_CHECK(e);
   }
   if (!o.is_same(dst)) copy_nobump_(dst, o);
-  if (!non_blocking) CT_CUDA_CHECK(cudaStreamSynchronize(stream_of(dst.device())));
+  if (!non_blocking) {
+    check_implicit_sync();
+    CT_CUDA_CHECK(cudaStreamSynchronize(stream_of(dst.device())));
+  }
 }
 
 }  // namespace cuda

@@ -380,6 +380,7 @@ Compaction compaction_count(const Pred& pred, int64_t n, Device dev, cudaStream_
   CT_CUDA_LAUNCH_CHECK();
   std::vector<long long> h(size_t(c.nblocks));
   CT_CUDA_CHECK(cudaMemcpyAsync(h.data(), dcounts, h.size() * sizeof(long long), cudaMemcpyDeviceToHost, s));
+  check_implicit_sync();
   CT_CUDA_CHECK(cudaStreamSynchronize(s));
   long long run = 0;
   for (auto& v : h) {

@@ -2,9 +2,11 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <mutex>
 
 #include "common.cuh"
+#include "ctorch/core/context.h"
 #include "ctorch/iter/tensor_iter.h"
 
 namespace ctorch {
@@ -100,7 +102,30 @@ DeviceProps device_properties(int index) {
   r.multi_processor_count = p.multiProcessorCount;
   r.warp_size = p.warpSize;
   r.l2_cache_size = p.l2CacheSize;
+  r.pci_bus_id = p.pciBusID;
+  r.pci_device_id = p.pciDeviceID;
+  r.pci_domain_id = p.pciDomainID;
+  r.max_threads_per_multi_processor = p.maxThreadsPerMultiProcessor;
+  r.regs_per_multiprocessor = p.regsPerMultiprocessor;
+  r.shared_memory_per_block = int64_t(p.sharedMemPerBlock);
+  r.shared_memory_per_block_optin = int64_t(p.sharedMemPerBlockOptin);
+  r.shared_memory_per_multiprocessor = int64_t(p.sharedMemPerMultiprocessor);
+  r.is_integrated = p.integrated != 0;
+  r.is_multi_gpu_board = p.isMultiGpuBoard != 0;
+  char u[64];
+  const auto* b = reinterpret_cast<const unsigned char*>(p.uuid.bytes);
+  std::snprintf(u, sizeof u, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  r.uuid = u;
   return r;
+}
+
+bool can_device_access_peer(int device, int peer) {
+  check_device(device);
+  check_device(peer);
+  int r = 0;
+  CT_CUDA_CHECK(cudaDeviceCanAccessPeer(&r, device, peer));
+  return r != 0;
 }
 
 int sm_count() {
@@ -161,6 +186,7 @@ void stream_destroy(int device, uintptr_t stream) {
 }
 void stream_synchronize(int device, uintptr_t stream) {
   DeviceGuard g(device < 0 ? current_device() : device);
+  check_implicit_sync();  // torch reports Stream.synchronize() too
   CT_CUDA_CHECK(cudaStreamSynchronize(reinterpret_cast<cudaStream_t>(stream)));
 }
 bool stream_query(int device, uintptr_t stream) {
@@ -230,6 +256,7 @@ ErrorSlot ErrorSlot::acquire(cudaStream_t s) {
 bool ErrorSlot::check(cudaStream_t s, int64_t* value, int* operand) const {
   unsigned long long h[3];
   CT_CUDA_CHECK(cudaMemcpyAsync(h, dev, sizeof(h), cudaMemcpyDeviceToHost, s));
+  check_implicit_sync();  // torch's kernels assert on the device instead and do not wait here
   CT_CUDA_CHECK(cudaStreamSynchronize(s));
   if (!h[0]) return false;
   if (value) *value = int64_t(h[1]);

@@ -53,7 +53,25 @@ def _export_C():
 
 _export_C()
 
-from . import backends, cpu, cuda, random, utils, version  # noqa: E402,F401
+from . import accelerator, backends, cpu, cuda, random, utils, version  # noqa: E402,F401
+
+
+def get_device_module(device=None):
+    """The module of a device type: ctorch.cuda for 'cuda', ctorch.cpu for 'cpu'; with no
+    argument, the accelerator's module (ctorch.cpu when the build has none)."""
+    if isinstance(device, _size_device):
+        name = device.type
+    elif isinstance(device, str):
+        name = _size_device(device).type
+    elif device is None:
+        acc = accelerator.current_accelerator()
+        name = acc.type if acc is not None else "cpu"
+    else:
+        raise RuntimeError(f"Invalid value of device '{device}', expect torch.device, str, or None")
+    mod = _sys.modules[__name__].__dict__.get(name)
+    if mod is None:
+        raise RuntimeError(f"Device '{name}' does not have a corresponding module registered as 'torch.{name}'.")
+    return mod
 from . import autograd  # noqa: E402,F401
 from .autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: E402,F401
 from .autograd.anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled  # noqa: E402,F401

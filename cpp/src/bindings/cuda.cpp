@@ -26,6 +26,17 @@ void init_cuda(py::module_& m, TensorClass& cls) {
     d["multi_processor_count"] = p.multi_processor_count;
     d["warp_size"] = p.warp_size;
     d["L2_cache_size"] = p.l2_cache_size;
+    d["pci_bus_id"] = p.pci_bus_id;
+    d["pci_device_id"] = p.pci_device_id;
+    d["pci_domain_id"] = p.pci_domain_id;
+    d["max_threads_per_multi_processor"] = p.max_threads_per_multi_processor;
+    d["regs_per_multiprocessor"] = p.regs_per_multiprocessor;
+    d["shared_memory_per_block"] = p.shared_memory_per_block;
+    d["shared_memory_per_block_optin"] = p.shared_memory_per_block_optin;
+    d["shared_memory_per_multiprocessor"] = p.shared_memory_per_multiprocessor;
+    d["is_integrated"] = p.is_integrated;
+    d["is_multi_gpu_board"] = p.is_multi_gpu_board;
+    d["uuid"] = p.uuid;
     return d;
   });
   m.def("_cuda_synchronize", [](int d) {
@@ -55,19 +66,51 @@ void init_cuda(py::module_& m, TensorClass& cls) {
   m.def("_cuda_event_query", [](uintptr_t e) { return c::event_query(e); });
   m.def("_cuda_event_elapsed", [](uintptr_t a, uintptr_t b) { return c::event_elapsed_ms(a, b); });
 
+  // torch.cuda.memory_stats' flat keys ("allocated_bytes.all.current", ...). Blocks are never
+  // split here, so the inactive_split and oversize statistics are all zero.
   m.def("_cuda_memory_stats", [](int d) {
     c::MemoryStats s = c::memory_stats(d);
     py::dict r;
-    r["allocated_bytes.all.current"] = s.allocated;
-    r["allocated_bytes.all.peak"] = s.max_allocated;
-    r["reserved_bytes.all.current"] = s.reserved;
-    r["reserved_bytes.all.peak"] = s.max_reserved;
-    r["allocation.all.allocated"] = s.num_allocs;
-    r["allocation.all.freed"] = s.num_frees;
-    r["num_device_alloc"] = s.num_cuda_mallocs;
-    r["num_device_free"] = s.num_cuda_frees;
+    const char* pools[] = {"all", "small_pool", "large_pool"};
+    auto put = [&](const std::string& name, const c::MemStat* st) {
+      for (int k = 0; k < 3; ++k) {
+        const c::MemStat z;
+        const c::MemStat& v = st ? st[k] : z;
+        const std::string p = name + "." + pools[k] + ".";
+        r[py::str(p + "current")] = v.current;
+        r[py::str(p + "peak")] = v.peak;
+        r[py::str(p + "allocated")] = v.allocated;
+        r[py::str(p + "freed")] = v.freed;
+      }
+    };
+    put("allocated_bytes", s.allocated_bytes);
+    put("reserved_bytes", s.reserved_bytes);
+    put("active_bytes", s.active_bytes);
+    put("requested_bytes", s.requested_bytes);
+    put("inactive_split_bytes", nullptr);
+    put("allocation", s.allocation);
+    put("segment", s.segment);
+    put("active", s.active);
+    put("inactive_split", nullptr);
+    for (const char* k : {"oversize_allocations", "oversize_segments"})
+      for (const char* f : {"current", "peak", "allocated", "freed"}) r[py::str(std::string(k) + "." + f)] = 0;
+    r["num_alloc_retries"] = s.num_alloc_retries;
+    r["num_ooms"] = s.num_ooms;
+    r["num_sync_all_streams"] = s.num_sync_all_streams;
+    r["num_device_alloc"] = s.num_device_alloc;
+    r["num_device_free"] = s.num_device_free;
+    r["max_split_size"] = -1;
     return r;
   });
+  m.def("_cuda_reset_accumulated_memory_stats", [](int d) { c::reset_accumulated_memory_stats(d); });
+  m.def("_cuda_raw_alloc", [](size_t n, int d, uintptr_t s) { return c::raw_alloc(n, d, s); });
+  m.def("_cuda_raw_delete", [](uintptr_t p) { c::raw_delete(p); });
+  m.def("_cuda_can_device_access_peer", [](int d, int p) { return c::can_device_access_peer(d, p); });
+  m.def("_nvtx_range_push", [](const std::string& msg) { return c::nvtx_range_push(msg); });
+  m.def("_nvtx_range_pop", [] { return c::nvtx_range_pop(); });
+  m.def("_nvtx_range_start", [](const std::string& msg) { return c::nvtx_range_start(msg); });
+  m.def("_nvtx_range_end", [](uint64_t id) { c::nvtx_range_end(id); });
+  m.def("_nvtx_mark", [](const std::string& msg) { c::nvtx_mark(msg); });
   m.def("_cuda_reset_peak_memory_stats", [](int d) { c::reset_peak_memory_stats(d); });
   m.def("_cuda_empty_cache", [] { c::empty_cache(); });
   m.def("_cuda_mem_get_info", [](int d) { return c::mem_get_info(d); });
@@ -85,6 +128,18 @@ void init_cuda(py::module_& m, TensorClass& cls) {
   });
   m.def("_cuda_set_rng_state", [](int d, uint64_t s, uint64_t o) { c::set_rng_state(d, s, o); });
   m.def("_cuda_gemm_backend", [] { return c::gemm_backend(); });
+  // torch.cuda.set_sync_debug_mode (core/context.h): C++ warnings become UserWarnings; with
+  // warnings turned into errors the Python exception propagates out of the op.
+  set_warning_handler([](const std::string& msg) {
+    py::gil_scoped_acquire gil;
+    if (PyErr_WarnEx(PyExc_UserWarning, msg.c_str(), 1) < 0) throw py::error_already_set();
+  });
+  m.def("_cuda_set_sync_debug_mode", [](int mode) {
+    CT_CHECK(mode >= 0 && mode <= 2, "invalid value of debug_mode, expected one of 0,1,2");
+    cuda_sync_debug_mode() = mode;
+  });
+  m.def("_cuda_get_sync_debug_mode", [] { return cuda_sync_debug_mode().load(); });
+  m.def("_cuda_arch_list", [] { return std::string(cuda_arch_list()); });
   m.def("_cuda_version", []() -> py::object {
     const char* v = cuda_version();
     return v ? py::object(py::str(v)) : py::object(py::none());

@@ -53,6 +53,17 @@ uint64_t seed(int) { no_cuda(); }
 void get_rng_state(int, uint64_t*, uint64_t*) { no_cuda(); }
 void set_rng_state(int, uint64_t, uint64_t) { no_cuda(); }
 std::string gemm_backend() { return "none"; }
+void reset_accumulated_memory_stats(int) {}
+uintptr_t raw_alloc(size_t, int, uintptr_t) { no_cuda(); }
+void raw_delete(uintptr_t) { no_cuda(); }
+bool can_device_access_peer(int, int) { no_cuda(); }
+// torch's CPU build raises this from torch.cuda.nvtx.
+[[noreturn]] void no_nvtx() { throw Error("NVTX functions not installed. Are you sure you have a CUDA build?"); }
+int nvtx_range_push(const std::string&) { no_nvtx(); }
+int nvtx_range_pop() { no_nvtx(); }
+uint64_t nvtx_range_start(const std::string&) { no_nvtx(); }
+void nvtx_range_end(uint64_t) { no_nvtx(); }
+void nvtx_mark(const std::string&) { no_nvtx(); }
 
 }  // namespace cuda
 }  // namespace ctorch

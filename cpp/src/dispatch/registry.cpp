@@ -47,9 +47,11 @@ bool has_kernel(OpId op, DeviceType dev) {
 #ifdef CTORCH_WITH_CUDA
 bool cuda_compiled() { return true; }
 const char* cuda_version() { return CTORCH_CUDA_VERSION; }
+const char* cuda_arch_list() { return CTORCH_CUDA_ARCH_LIST; }
 #else
 bool cuda_compiled() { return false; }
 const char* cuda_version() { return nullptr; }
+const char* cuda_arch_list() { return ""; }
 bool cuda::register_kernels() { return false; }
 #endif
 

@@ -71,7 +71,59 @@ def init():
 
 
 def is_bf16_supported(including_emulation=True):
-    return is_available()
+    """bfloat16 kernels run on every GPU here (emulated in float below sm_80); natively from sm_80."""
+    if not is_available():
+        return False
+    return including_emulation or get_device_capability()[0] >= 8
+
+
+def is_tf32_supported():
+    """TF32 tensor cores: sm_80 and newer."""
+    return is_available() and get_device_capability()[0] >= 8
+
+
+has_half = True
+has_magma = False  # no MAGMA: linear algebra beyond GEMM is not on the GPU
+
+
+def _is_compiled():
+    return _compiled()
+
+
+def is_current_stream_capturing():
+    """Always False: ctorch does not capture CUDA graphs."""
+    return False
+
+
+def ipc_collect():
+    """Nothing to collect: ctorch does not share CUDA memory between processes."""
+    _lazy_init()
+
+
+def set_sync_debug_mode(debug_mode):
+    """0 / "default": off; 1 / "warn": a UserWarning; 2 / "error": RuntimeError, whenever the host
+    implicitly waits for the GPU (.item(), .cpu(), nonzero, boolean masks, Stream.synchronize(),
+    and -- unlike PyTorch, whose kernels assert on the device -- the index bounds checks)."""
+    if isinstance(debug_mode, str):
+        modes = {"default": 0, "warn": 1, "error": 2}
+        if debug_mode not in modes:
+            raise RuntimeError("invalid value of debug_mode, expected one of `default`, `warn`, `error`")
+        debug_mode = modes[debug_mode]
+    _C._cuda_set_sync_debug_mode(int(debug_mode))
+
+
+def get_sync_debug_mode():
+    return int(_C._cuda_get_sync_debug_mode())
+
+
+def can_device_access_peer(device, peer_device):
+    _lazy_init()
+    d, p = _get_device_index(device), _get_device_index(peer_device)
+    if d < 0 or d >= device_count():
+        raise AssertionError("Invalid device id")
+    if p < 0 or p >= device_count():
+        raise AssertionError("Invalid peer device id")
+    return bool(_C._cuda_can_device_access_peer(d, p))
 
 
 def _get_device_index(device, optional=True):
@@ -132,12 +184,13 @@ class device_of(device):
 class _CudaDeviceProperties:
     def __init__(self, d):
         self.__dict__.update(d)
-        self.is_integrated = False
-        self.is_multi_gpu_board = False
+        self.gcnArchName = "NVIDIA CUDA"  # torch's value on CUDA (the field is for ROCm)
 
     def __repr__(self):
-        return ("_CudaDeviceProperties(name='%s', major=%d, minor=%d, total_memory=%dMB, multi_processor_count=%d)"
-                % (self.name, self.major, self.minor, self.total_memory >> 20, self.multi_processor_count))
+        return ("_CudaDeviceProperties(name='%s', major=%d, minor=%d, total_memory=%dMB, multi_processor_count=%d, "
+                "uuid=%s, pci_bus_id=%d, pci_device_id=%d, pci_domain_id=%d, L2_cache_size=%dMB)"
+                % (self.name, self.major, self.minor, self.total_memory >> 20, self.multi_processor_count, self.uuid,
+                   self.pci_bus_id, self.pci_device_id, self.pci_domain_id, self.L2_cache_size >> 20))
 
 
 def get_device_properties(device=None):
@@ -158,7 +211,16 @@ def get_device_capability(device=None):
 
 
 def get_arch_list():
-    return ["sm_90"] if _compiled() else []
+    """The architectures this build has code for (["sm_90", "compute_90"]); [] without a GPU."""
+    if not is_available():
+        return []
+    return _C._cuda_arch_list().split()
+
+
+def get_gencode_flags():
+    """get_arch_list() as nvcc flags: "-gencode compute=compute_90,code=sm_90 ..."."""
+    return " ".join("-gencode compute=compute_%s,code=%s_%s" % (a.split("_")[1], a.split("_")[0], a.split("_")[1])
+                    for a in get_arch_list())
 
 
 def synchronize(device=None):
@@ -169,8 +231,12 @@ def synchronize(device=None):
 from .streams import Stream, Event, ExternalStream, StreamContext, stream, current_stream, default_stream, set_stream  # noqa: E402,F401
 from .memory import (empty_cache, memory_allocated, max_memory_allocated, memory_reserved, max_memory_reserved,  # noqa: E402,F401
                      memory_cached, max_memory_cached, reset_peak_memory_stats, reset_max_memory_allocated,
-                     reset_max_memory_cached, memory_stats, memory_summary, mem_get_info, OutOfMemoryError,
-                     set_per_process_memory_fraction, get_per_process_memory_fraction)
+                     reset_max_memory_cached, memory_stats, memory_stats_as_nested_dict, memory_summary,
+                     reset_accumulated_memory_stats, caching_allocator_alloc, caching_allocator_delete, mem_get_info,
+                     OutOfMemoryError, set_per_process_memory_fraction, get_per_process_memory_fraction)
+from ._nvml import (utilization, memory_usage, temperature, power_draw, clock_rate, device_memory_used,  # noqa: E402,F401
+                    list_gpu_processes)
+from . import nvtx  # noqa: E402,F401
 from .random import (manual_seed, manual_seed_all, seed, seed_all, initial_seed, get_rng_state,  # noqa: E402,F401
                      get_rng_state_all, set_rng_state, set_rng_state_all)
 

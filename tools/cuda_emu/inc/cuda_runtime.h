@@ -33,7 +33,12 @@ enum cudaMemcpyKind { cudaMemcpyHostToHost, cudaMemcpyHostToDevice, cudaMemcpyDe
 enum cudaDeviceAttr { cudaDevAttrMultiProcessorCount = 16 };
 enum { cudaStreamNonBlocking = 1, cudaEventDisableTiming = 2, cudaEventBlockingSync = 1, cudaHostAllocDefault = 0 };
 struct cudaPointerAttributes { cudaMemoryType type; int device; void* devicePointer; void* hostPointer; };
-struct cudaDeviceProp { char name[256]; int major, minor; size_t totalGlobalMem; int multiProcessorCount, warpSize, l2CacheSize; };
+struct cudaUUID_t { char bytes[16]; };
+struct cudaDeviceProp {
+  char name[256]; int major, minor; size_t totalGlobalMem; int multiProcessorCount, warpSize, l2CacheSize;
+  int pciBusID, pciDeviceID, pciDomainID, maxThreadsPerMultiProcessor, regsPerMultiprocessor, integrated, isMultiGpuBoard;
+  size_t sharedMemPerBlock, sharedMemPerBlockOptin, sharedMemPerMultiprocessor; cudaUUID_t uuid;
+};
 struct uint4 { unsigned x, y, z, w; };
 struct dim3 {
   unsigned x = 1, y = 1, z = 1;
@@ -83,6 +88,7 @@ inline cudaError_t cudaGetDevice(int* d) { *d = emu::cur_dev; return cudaSuccess
 inline cudaError_t cudaSetDevice(int d) { if (d != 0) { fprintf(stderr, "emu: set_device %d\n", d); abort(); } emu::cur_dev = d; return cudaSuccess; }
 inline cudaError_t cudaGetDeviceProperties(cudaDeviceProp* p, int) { std::memset(p, 0, sizeof(*p)); std::strcpy(p->name, "emu"); p->major = 9; p->multiProcessorCount = emu::sms(); p->warpSize = 32; return cudaSuccess; }
 inline cudaError_t cudaDeviceGetAttribute(int* v, cudaDeviceAttr, int) { *v = emu::sms(); return cudaSuccess; }
+inline cudaError_t cudaDeviceCanAccessPeer(int* r, int d, int p) { *r = 0; (void)d; (void)p; return cudaSuccess; }  // one emulated device
 inline cudaError_t cudaDeviceSynchronize() { return cudaSuccess; }
 inline cudaError_t cudaStreamCreateWithPriority(cudaStream_t* s, unsigned, int) { *s = reinterpret_cast<cudaStream_t>(new char); return cudaSuccess; }
 inline cudaError_t cudaStreamDestroy(cudaStream_t) { return cudaSuccess; }

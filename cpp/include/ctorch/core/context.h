@@ -2,6 +2,7 @@
 // Process-wide switches set from Python (torch.backends.cuda.matmul, torch.set_float32_matmul_
 // precision, torch.use_deterministic_algorithms). Atomics: read by kernels on any thread.
 #include <atomic>
+#include <string>
 
 #include "ctorch/core/device.h"
 #include "ctorch/core/macros.h"
@@ -24,6 +25,18 @@ struct DeterminismFlags {
   std::atomic<bool> warn_only{false};
 };
 CT_API DeterminismFlags& determinism();
+
+// torch.cuda.set_sync_debug_mode: 0 off (the default), 1 warn, 2 error, wherever the host waits
+// for the GPU without being asked to: a blocking copy to or from the host (.item(), .cpu(),
+// .tolist()), nonzero and boolean masks, index bounds checks, Stream.synchronize().
+CT_API std::atomic<int>& cuda_sync_debug_mode();
+// Called at those points: a warning, or Error "called a synchronizing CUDA operation".
+CT_API void check_implicit_sync();
+// Warnings meant for the user. Python installs a handler that raises a UserWarning (and
+// propagates the exception when warnings are errors); without one they go to stderr.
+using WarningHandler = void (*)(const std::string& msg);
+CT_API void set_warning_handler(WarningHandler h);
+CT_API void warn(const std::string& msg);
 
 // torch.set_default_device / `with torch.device(...)`: where factories without device= allocate
 // (per thread, as in PyTorch). The C++ factories themselves take explicit options; the Python

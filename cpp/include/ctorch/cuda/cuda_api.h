@@ -30,6 +30,11 @@ struct DeviceProps {
   int multi_processor_count = 0;
   int warp_size = 32;
   int64_t l2_cache_size = 0;
+  int pci_bus_id = 0, pci_device_id = 0, pci_domain_id = 0;
+  int max_threads_per_multi_processor = 0, regs_per_multiprocessor = 0;
+  int64_t shared_memory_per_block = 0, shared_memory_per_block_optin = 0, shared_memory_per_multiprocessor = 0;
+  bool is_integrated = false, is_multi_gpu_board = false;
+  std::string uuid;  // "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (nvidia-smi -L adds "GPU-")
 };
 CT_API DeviceProps device_properties(int index);
 
@@ -53,14 +58,39 @@ CT_API void event_synchronize(uintptr_t event);
 CT_API bool event_query(uintptr_t event);
 CT_API double event_elapsed_ms(uintptr_t start, uintptr_t end);
 
-// Caching allocator statistics (bytes) and control.
+// Caching allocator statistics, with torch.cuda.memory_stats' names: each statistic has a
+// current value, its peak, and the totals allocated and freed since the last reset, for all
+// blocks and per pool (small_pool: blocks under 1 MiB; large_pool: the rest).
+struct MemStat {
+  int64_t current = 0, peak = 0, allocated = 0, freed = 0;
+  void add(int64_t n) {
+    current += n;
+    allocated += n;
+    if (current > peak) peak = current;
+  }
+  void sub(int64_t n) {
+    current -= n;
+    freed += n;
+  }
+};
+enum MemPool { kPoolAll = 0, kPoolSmall = 1, kPoolLarge = 2 };
 struct MemoryStats {
-  int64_t allocated = 0, max_allocated = 0;
-  int64_t reserved = 0, max_reserved = 0;
-  int64_t num_allocs = 0, num_frees = 0, num_cuda_mallocs = 0, num_cuda_frees = 0;
+  MemStat allocated_bytes[3], reserved_bytes[3], active_bytes[3], requested_bytes[3];
+  MemStat allocation[3], segment[3], active[3];  // counts of blocks
+  int64_t num_alloc_retries = 0, num_ooms = 0, num_sync_all_streams = 0;
+  int64_t num_device_alloc = 0, num_device_free = 0;  // cudaMalloc / cudaFree calls
+  // Shorthands for the "all" pool.
+  int64_t allocated() const { return allocated_bytes[kPoolAll].current; }
+  int64_t reserved() const { return reserved_bytes[kPoolAll].current; }
 };
 CT_API MemoryStats memory_stats(int device);
 CT_API void reset_peak_memory_stats(int device);
+CT_API void reset_accumulated_memory_stats(int device);  // the allocated/freed totals and counters
+// torch.cuda.caching_allocator_alloc / _delete: raw blocks from the caching allocator, for use
+// on `stream` (a handle; 0 is the legacy default stream).
+CT_API uintptr_t raw_alloc(size_t nbytes, int device, uintptr_t stream);
+CT_API void raw_delete(uintptr_t ptr);
+CT_API bool can_device_access_peer(int device, int peer);
 CT_API void empty_cache();
 CT_API std::pair<int64_t, int64_t> mem_get_info(int device);  // free, total
 // Caps what the caching allocator reserves on `device` at fraction * total memory (an
@@ -87,6 +117,13 @@ CT_API uint64_t initial_seed(int device);
 CT_API uint64_t seed(int device);  // nondeterministic reseed; returns the new seed
 CT_API void get_rng_state(int device, uint64_t* seed, uint64_t* offset);
 CT_API void set_rng_state(int device, uint64_t seed, uint64_t offset);
+
+// NVTX ranges and marks for profilers (torch.cuda.nvtx); cheap no-ops when no tool is attached.
+CT_API int nvtx_range_push(const std::string& msg);  // the nesting level, negative when untracked
+CT_API int nvtx_range_pop();
+CT_API uint64_t nvtx_range_start(const std::string& msg);
+CT_API void nvtx_range_end(uint64_t id);
+CT_API void nvtx_mark(const std::string& msg);
 
 // The GEMM back end in use on this device ("cublas" or "ctorch"), for tests and benchmarks.
 CT_API std::string gemm_backend();

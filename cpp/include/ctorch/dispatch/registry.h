@@ -33,6 +33,7 @@ Fn* kernel(OpId op, Device d) {
 namespace cpu { void register_kernels(); }
 namespace cuda { CT_API bool register_kernels(); }  // false when built without CUDA
 CT_API bool cuda_compiled();  // built with the CUDA kernels
+CT_API const char* cuda_arch_list();  // the compiled architectures ("sm_90 compute_90"), "" without
 CT_API const char* cuda_version();  // the CUDA toolkit it was built with ("13.0"), null without
 CT_API void init();  // idempotent; lookup_kernel calls it
 
