@@ -4,6 +4,7 @@
 #include <cuda_runtime.h>
 
 #include <cstdint>
+#include <functional>
 #include <ostream>
 
 #include "ctorch/core/check.h"
@@ -46,16 +47,28 @@ constexpr int kBlock = 256;
 int grid_for(int64_t n, int block = kBlock);
 int sm_count();
 
-// Device-side error reporting for kernels that validate data (index bounds): a kernel writes the
-// first offending value with atomicCAS; check() copies it back (synchronising the stream).
-// Slot 0 holds a flag, slot 1 the value, slot 2 the operand number.
+// Note [Asynchronous kernel errors]
+// Kernels that validate data (index bounds, integer division by zero) report the first bad
+// element (flag, value, operand) into an ErrorSlot; the host does not wait for them. Slots
+// come from a ring per stream in device memory and are read wherever the host waits for that
+// stream anyway (sync_stream: a blocking copy, .item(), nonzero; Stream.synchronize();
+// synchronize()): the first report raises there, as AcceleratorError "CUDA error: device-side
+// assert triggered" naming the op's error -- how PyTorch's device-side asserts surface, but
+// without poisoning the context. With CUDA_LAUNCH_BLOCKING=1 the host waits after each such
+// kernel and raises the op's own error (IndexError, ...) exactly as the CPU does.
 struct ErrorSlot {
-  Storage buf;                        // keeps the device words alive
-  unsigned long long* dev = nullptr;  // 3 entries, zeroed on acquire
-  static ErrorSlot acquire(cudaStream_t s);
-  // Returns true when a kernel reported; fills value and operand.
-  bool check(cudaStream_t s, int64_t* value, int* operand) const;
+  unsigned long long* dev = nullptr;  // 3 words, zero until a kernel reports
+  int device = 0;
+  cudaStream_t stream = nullptr;
+  // Takes a slot for a launch on `s`; `raise` throws the op's error for (value, operand).
+  static ErrorSlot acquire(int device, cudaStream_t s, std::function<void(int64_t, int)> raise);
+  // After the launch: in synchronous mode (CUDA_LAUNCH_BLOCKING) waits and raises the op's error.
+  void launched() const;
 };
+// Waits for `s` and raises the first error its kernels reported (see the note above).
+void sync_stream(int device, cudaStream_t s);
+// Waits for the whole device, then raises the first error any of its streams reported.
+void sync_device(int device);
 CT_HD void report_error(unsigned long long* slot, int64_t value, int operand) {
 #if defined(__CUDA_ARCH__)
   if (atomicCAS(slot, 0ull, 1ull) == 0ull) {

@@ -133,7 +133,7 @@ void copy_between(Tensor& dst, const Tensor& src_in, bool non_blocking) {
     if (!d.is_same(dst)) copy_nobump_(dst, d);
     if (!non_blocking) {
       check_implicit_sync();
-      CT_CUDA_CHECK(cudaStreamSynchronize(stream_of(dst.device())));
+      sync_stream(dst.device().index, stream_of(dst.device()));
     }
     return;
   }
@@ -147,7 +147,7 @@ void copy_between(Tensor& dst, const Tensor& src_in, bool non_blocking) {
     // Only a pinned destination written directly may be left in flight (torch's non_blocking).
     if (!(non_blocking && direct && is_pinned(dst))) {
       if (!non_blocking) check_implicit_sync();  // as torch: non_blocking never reports
-      CT_CUDA_CHECK(cudaStreamSynchronize(s));
+      sync_stream(src.device().index, s);  // also raises what earlier kernels reported
     }
     if (!direct) copy_nobump_(dst, h);
     return;
@@ -180,7 +180,7 @@ void copy_between(Tensor& dst, const Tensor& src_in, bool non_blocking) {
   if (!o.is_same(dst)) copy_nobump_(dst, o);
   if (!non_blocking) {
     check_implicit_sync();
-    CT_CUDA_CHECK(cudaStreamSynchronize(stream_of(dst.device())));
+    sync_stream(dst.device().index, stream_of(dst.device()));
   }
 }
 

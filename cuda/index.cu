@@ -2,7 +2,8 @@
 // ctorch/ops/index_kernels.h), masked_fill, masked_select, nonzero and the contiguous cat fast path.
 // Same signatures and semantics as src/cpu/index.cpp; the differences a GPU forces are:
 //  - Bounds: each thread validates its indices; the first bad one (value, operand) goes to an
-//    ErrorSlot and that element is skipped. The host then syncs and raises the CPU's error. Other
+//    ErrorSlot and that element is skipped. The host does not wait: the error is raised at the
+//    next wait for the stream (See Note [Asynchronous kernel errors] in common.cuh). Other
 //    (valid) elements are still written, where the CPU stops at the first bad element.
 //  - Scatter/index_put with assignment and duplicate indices: one of the writes wins, not
 //    necessarily the last (PyTorch's CUDA kernels are nondeterministic there too).
@@ -210,8 +211,8 @@ void launch_index_nt(TensorIter& it, const IndexGeom& g, unsigned long long* err
   CT_CUDA_LAUNCH_CHECK();
 }
 
-// Runs `op` over the iterator, then raises the op's bounds error if any index was bad. One
-// sync per call (the error check).
+// Runs `op` over the iterator without waiting: a bad index is reported at the next wait for the
+// stream (or right away under CUDA_LAUNCH_BLOCKING=1).
 template <class Op>
 void launch_index(TensorIter& it, const IndexGeom& g, const Op& op) {
   if (it.numel() == 0) return;
@@ -219,7 +220,7 @@ void launch_index(TensorIter& it, const IndexGeom& g, const Op& op) {
            "index: expected 2 data operands and ", g.n, " index operands, got ", it.ntensors(), " operands");
   DeviceGuard guard(it.device());
   cudaStream_t s = stream_of(it.device());
-  ErrorSlot slot = ErrorSlot::acquire(s);
+  ErrorSlot slot = ErrorSlot::acquire(-1, s, [g](int64_t value, int operand) { index_out_of_bounds(g, operand, value); });
   constexpr int kAll = 2 + IndexGeom::kMax;
   // torch.use_deterministic_algorithms: one thread in the CPU kernel's order, so duplicate
   // indices resolve exactly as on the CPU (slow; PyTorch's deterministic paths cost too).
@@ -227,9 +228,7 @@ void launch_index(TensorIter& it, const IndexGeom& g, const Op& op) {
   if (!can_use_32bit(it)) launch_index_nt<kAll, int64_t>(it, g, slot.dev, s, op, serial);
   else if (g.n == 1) launch_index_nt<3, int32_t>(it, g, slot.dev, s, op, serial);
   else launch_index_nt<kAll, int32_t>(it, g, slot.dev, s, op, serial);
-  int64_t value = 0;
-  int operand = 0;
-  if (slot.check(s, &value, &operand)) index_out_of_bounds(g, operand, value);
+  slot.launched();  // bounds errors surface at the next wait (Note [Asynchronous kernel errors])
 }
 
 // index / index_select / gather: operands (out, src restrided, idx...).
@@ -381,7 +380,7 @@ Compaction compaction_count(const Pred& pred, int64_t n, Device dev, cudaStream_
   std::vector<long long> h(size_t(c.nblocks));
   CT_CUDA_CHECK(cudaMemcpyAsync(h.data(), dcounts, h.size() * sizeof(long long), cudaMemcpyDeviceToHost, s));
   check_implicit_sync();
-  CT_CUDA_CHECK(cudaStreamSynchronize(s));
+  sync_stream(dev.index, s);
   long long run = 0;
   for (auto& v : h) {
     const long long cnt = v;

@@ -8,7 +8,7 @@ namespace ctorch {
 namespace cuda {
 
 // Integer division by zero: the kernel flags it and the host raises like the CPU kernel
-// ("ZeroDivisionError") instead of returning garbage.
+// ("ZeroDivisionError") at the next wait, instead of returning garbage.
 template <class F, class C>
 struct CheckedIntDiv {
   F f;
@@ -38,9 +38,9 @@ struct CudaLaunch {
     if (it.numel() == 0) return;
     DeviceGuard g(it.device());
     cudaStream_t s = stream_of(it.device());
-    ErrorSlot slot = ErrorSlot::acquire(s);
+    ErrorSlot slot = ErrorSlot::acquire(-1, s, [](int64_t, int) { throw Error("ZeroDivisionError"); });
     gpu_kernel<T, T, T>(it, CheckedIntDiv<F, compute_t<T>>{f, slot.dev});
-    if (slot.check(s, nullptr, nullptr)) throw Error("ZeroDivisionError");
+    slot.launched();
   }
   template <template <class> class F>
   static bool unary_special(TensorIter&) {

@@ -157,10 +157,7 @@ bool can_use_32bit(const TensorIter& it) {
   return true;
 }
 
-void synchronize(int device) {
-  DeviceGuard g(device < 0 ? current_device() : device);
-  CT_CUDA_CHECK(cudaDeviceSynchronize());
-}
+void synchronize(int device) { sync_device(device < 0 ? current_device() : device); }
 
 // ---- streams ----
 uintptr_t current_stream(int device) {
@@ -187,7 +184,7 @@ void stream_destroy(int device, uintptr_t stream) {
 void stream_synchronize(int device, uintptr_t stream) {
   DeviceGuard g(device < 0 ? current_device() : device);
   check_implicit_sync();  // torch reports Stream.synchronize() too
-  CT_CUDA_CHECK(cudaStreamSynchronize(reinterpret_cast<cudaStream_t>(stream)));
+  sync_stream(device < 0 ? current_device() : device, reinterpret_cast<cudaStream_t>(stream));
 }
 bool stream_query(int device, uintptr_t stream) {
   DeviceGuard g(device < 0 ? current_device() : device);
@@ -241,27 +238,6 @@ double event_elapsed_ms(uintptr_t start, uintptr_t end) {
   float ms = 0;
   CT_CUDA_CHECK(cudaEventElapsedTime(&ms, reinterpret_cast<cudaEvent_t>(start), reinterpret_cast<cudaEvent_t>(end)));
   return ms;
-}
-
-// ---- device-side error slots ----
-ErrorSlot ErrorSlot::acquire(cudaStream_t s) {
-  ErrorSlot e;
-  int d = 0;
-  CT_CUDA_CHECK(cudaGetDevice(&d));
-  e.buf = std::make_shared<StorageImpl>(3 * sizeof(unsigned long long), Device(kCUDA, d));
-  e.dev = static_cast<unsigned long long*>(e.buf->data());
-  CT_CUDA_CHECK(cudaMemsetAsync(e.dev, 0, 3 * sizeof(unsigned long long), s));
-  return e;
-}
-bool ErrorSlot::check(cudaStream_t s, int64_t* value, int* operand) const {
-  unsigned long long h[3];
-  CT_CUDA_CHECK(cudaMemcpyAsync(h, dev, sizeof(h), cudaMemcpyDeviceToHost, s));
-  check_implicit_sync();  // torch's kernels assert on the device instead and do not wait here
-  CT_CUDA_CHECK(cudaStreamSynchronize(s));
-  if (!h[0]) return false;
-  if (value) *value = int64_t(h[1]);
-  if (operand) *operand = int(h[2]);
-  return true;
 }
 
 }  // namespace cuda

@@ -52,6 +52,8 @@ def _export_C():
 
 
 _export_C()
+for _exc in (_C.OutOfMemoryError, _C.AcceleratorError):  # torch.OutOfMemoryError, torch.AcceleratorError
+    _exc.__module__ = "ctorch"
 
 from . import accelerator, backends, cpu, cuda, random, utils, version  # noqa: E402,F401
 

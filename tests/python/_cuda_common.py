@@ -15,6 +15,11 @@ if _HERE not in sys.path:
 import ctorch  # noqa: E402
 
 HAVE_CUDA = bool(ctorch.cuda.is_available())
+if HAVE_CUDA:
+    # Kernel errors (index bounds, integer division by zero) are raised at the op, as on the CPU,
+    # so that the suites can compare them (CUDA_LAUNCH_BLOCKING=1 does the same); the default,
+    # asynchronous reporting is tested in test_cuda_api.py.
+    ctorch._C._cuda_set_sync_kernel_errors(True)
 requires_cuda = pytest.mark.skipif(not HAVE_CUDA, reason="ctorch.cuda.is_available() is False (no GPU or CPU build)")
 
 ALL_DTYPES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16", "float32", "float64")

@@ -341,3 +341,46 @@ def test_sync_debug_mode_reports_implicit_syncs():
     finally:
         cuda.set_sync_debug_mode(0)
     assert x.cpu().shape == (4,)
+
+
+# ---------------------------------------------------------------- asynchronous kernel errors
+def test_accelerator_error_class():
+    assert issubclass(ctorch.AcceleratorError, RuntimeError) and ctorch.AcceleratorError.__module__ == "ctorch"
+    assert issubclass(ctorch.OutOfMemoryError, RuntimeError) and ctorch.OutOfMemoryError.__module__ == "ctorch"
+
+
+@requires_cuda
+def test_kernel_errors_are_reported_at_the_next_wait():
+    prev = ctorch._C._cuda_sync_kernel_errors()
+    ctorch._C._cuda_set_sync_kernel_errors(False)
+    try:
+        x = ctorch.rand(4, device="cuda")
+        bad = ctorch.tensor([0, 7], device="cuda")
+        good = ctorch.tensor([1, 2], device="cuda")
+        y = x[bad]  # returns: the host does not wait for the bounds check
+        with pytest.raises(ctorch.AcceleratorError,
+                           match="device-side assert triggered: index 7 is out of bounds for dimension 0 with size 4"):
+            y.cpu()
+        assert x.cpu().shape == (4,)  # reported once
+        x.index_select(0, bad)
+        with pytest.raises(RuntimeError, match="index out of range in self"):
+            cuda.synchronize()
+        a = ctorch.tensor([3, 4], device="cuda")
+        z = ctorch.tensor([1, 0], device="cuda")
+        q = a // z
+        with pytest.raises(ctorch.AcceleratorError, match="ZeroDivisionError"):
+            q.tolist()
+        cuda.set_sync_debug_mode("error")  # indexing with device indices no longer waits
+        try:
+            x[good]
+            x[good] = 1.0
+            x.index_add_(0, good, ctorch.ones(2, device="cuda"))
+            x.gather(0, good)
+        finally:
+            cuda.set_sync_debug_mode(0)
+        cuda.synchronize()
+        ctorch._C._cuda_set_sync_kernel_errors(True)  # CUDA_LAUNCH_BLOCKING=1: the op's own error
+        with pytest.raises(IndexError, match="index 7 is out of bounds for dimension 0 with size 4"):
+            x[bad]
+    finally:
+        ctorch._C._cuda_set_sync_kernel_errors(prev)

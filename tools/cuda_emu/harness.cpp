@@ -288,9 +288,10 @@ void test_pointwise() {
 
 #include "tests2.inc"
 #include "tests3.inc"
+#include "tests4.inc"
 
 // EMU_TESTS=reduce,gemm (a comma list of pointwise, copy, index, reduce, gemm, cublas, random,
-// deterministic, allocator) runs a subset.
+// deterministic, allocator, async) runs a subset.
 // A test function that throws counts as one failure instead of ending the run.
 void guarded(const char* name, void (*fn)()) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -312,6 +313,7 @@ bool want(const char* name) {
 int main(int argc, char** argv) {
   setvbuf(stdout, nullptr, _IOLBF, 0);
   setenv("CTORCH_CUBLAS", "0", 1);  // the own GEMM kernels, never a real cuBLAS
+  cuda::set_sync_kernel_errors(true);  // errors at the op, compared with the CPU (test_async_errors: off)
   manual_seed(7);
   init();
   if (!cuda::g_registered) cuda::register_kernels();
@@ -333,6 +335,7 @@ int main(int argc, char** argv) {
     if (pass == 0 && want("random")) guarded("random", test_random);
     if (want("deterministic")) guarded("deterministic", test_deterministic);
     if (pass == 0 && want("allocator")) guarded("allocator", test_allocator);
+    if (pass == 0 && want("async")) guarded("async", test_async_errors);
     printf("random: checks %d fails %d\n", g_checks, g_fail);
   }
   for (auto& [k, v] : g_exc) printf("  raised on both: %5d  %s\n", v, k.c_str());

@@ -4,7 +4,7 @@
 # the CPU kernels through the ordinary C++ front ends. tests/run_all.sh runs it.
 #   usage: bash tools/cuda_emu/run.sh   needs a libctorch build: build/dev, or CTORCH_LIB_DIR=dir
 #     EMU_SMS=N      emulated SM count (default 2; 132 plans launches as on an H100)
-#     EMU_TESTS=a,b  a subset: pointwise, copy, index, reduce, gemm, cublas, random, deterministic, allocator
+#     EMU_TESTS=a,b  a subset: pointwise, copy, index, reduce, gemm, cublas, random, deterministic, allocator, async
 # How: xform.py copies cuda/*.cuh and cuda/*.cu (not register_cuda.cu), rewriting every <<<>>>
 # launch into emu::launch (inc/cuda_runtime.h: blocks on host threads, barriers for
 # __syncthreads, emulated shuffles/ballots, real atomics, a fake cudaMalloc); harness.cpp links
@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=$root/build/cuda_emu
 mkdir -p "$out/gen"
-units="copy index reduce scan gemm random runtime allocator pointwise_unary pointwise_binary pointwise_binary_generic pointwise_ternary"
+units="copy index reduce scan gemm random runtime async_errors allocator pointwise_unary pointwise_binary pointwise_binary_generic pointwise_ternary"
 lib=$(cd "${CTORCH_LIB_DIR:-$root/build/dev}" 2>/dev/null && pwd) || lib=${CTORCH_LIB_DIR:-$root/build/dev}
 [ -e "$lib/libctorch.so" ] || { echo "build the CPU library first ($lib/libctorch.so)"; exit 1; }
 for f in common.cuh loops.cuh pointwise.cuh philox.cuh; do python3 "$here/xform.py" "$root/cuda/$f" "$out/gen/$f"; done

@@ -138,6 +138,8 @@ void init_cuda(py::module_& m, TensorClass& cls) {
     CT_CHECK(mode >= 0 && mode <= 2, "invalid value of debug_mode, expected one of 0,1,2");
     cuda_sync_debug_mode() = mode;
   });
+  m.def("_cuda_set_sync_kernel_errors", [](bool on) { c::set_sync_kernel_errors(on); });
+  m.def("_cuda_sync_kernel_errors", [] { return c::sync_kernel_errors(); });
   m.def("_cuda_get_sync_debug_mode", [] { return cuda_sync_debug_mode().load(); });
   m.def("_cuda_arch_list", [] { return std::string(cuda_arch_list()); });
   m.def("_cuda_version", []() -> py::object {

@@ -73,11 +73,15 @@ PYBIND11_MODULE(_C, m) {
   // Most specific first: pybind11 tries translators in reverse registration order.
   // torch.OutOfMemoryError (also torch.cuda.OutOfMemoryError): a RuntimeError subclass.
   static py::handle oom = py::exception<ctorch::OutOfMemoryError>(m, "OutOfMemoryError", PyExc_RuntimeError).release();
+  // torch.AcceleratorError: a kernel's error reported at a later synchronizing call.
+  static py::handle acc = py::exception<ctorch::AcceleratorError>(m, "AcceleratorError", PyExc_RuntimeError).release();
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const ctorch::OutOfMemoryError& e) {
       PyErr_SetString(oom.ptr(), e.what());
+    } catch (const ctorch::AcceleratorError& e) {
+      PyErr_SetString(acc.ptr(), e.what());
     } catch (const ctorch::IndexError& e) {
       PyErr_SetString(PyExc_IndexError, e.what());
     } catch (const ctorch::ValueError& e) {

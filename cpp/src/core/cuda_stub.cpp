@@ -54,6 +54,8 @@ void get_rng_state(int, uint64_t*, uint64_t*) { no_cuda(); }
 void set_rng_state(int, uint64_t, uint64_t) { no_cuda(); }
 std::string gemm_backend() { return "none"; }
 void reset_accumulated_memory_stats(int) {}
+void set_sync_kernel_errors(bool) {}
+bool sync_kernel_errors() { return false; }
 uintptr_t raw_alloc(size_t, int, uintptr_t) { no_cuda(); }
 void raw_delete(uintptr_t) { no_cuda(); }
 bool can_device_access_peer(int, int) { no_cuda(); }

@@ -17,6 +17,7 @@ struct CT_API ValueError : Error { using Error::Error; };           // ValueErro
 struct CT_API TypeError : Error { using Error::Error; };            // TypeError
 struct CT_API NotImplementedError : Error { using Error::Error; };  // NotImplementedError
 struct CT_API OutOfMemoryError : Error { using Error::Error; };     // torch.OutOfMemoryError
+struct CT_API AcceleratorError : Error { using Error::Error; };     // torch.AcceleratorError (async CUDA errors)
 
 namespace detail {
 inline void cat_to(std::ostringstream&) {}

@@ -118,6 +118,12 @@ CT_API uint64_t seed(int device);  // nondeterministic reseed; returns the new s
 CT_API void get_rng_state(int device, uint64_t* seed, uint64_t* offset);
 CT_API void set_rng_state(int device, uint64_t seed, uint64_t offset);
 
+// Errors found by kernels (index bounds, integer division by zero) are raised at the next wait
+// for the stream, as AcceleratorError; when this is on (CUDA_LAUNCH_BLOCKING=1 sets it) the host
+// waits after each such kernel and the op raises its own error, as on the CPU.
+CT_API void set_sync_kernel_errors(bool on);
+CT_API bool sync_kernel_errors();
+
 // NVTX ranges and marks for profilers (torch.cuda.nvtx); cheap no-ops when no tool is attached.
 CT_API int nvtx_range_push(const std::string& msg);  // the nesting level, negative when untracked
 CT_API int nvtx_range_pop();
