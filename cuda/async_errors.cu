@@ -124,7 +124,9 @@ ErrorSlot ErrorSlot::acquire(int device, cudaStream_t s, std::function<void(int6
       if (!r.dev) {
         void* p = nullptr;
         CT_CUDA_CHECK(cudaMalloc(&p, size_t(kRing) * kWords * sizeof(unsigned long long)));
-        CT_CUDA_CHECK(cudaMemset(p, 0, size_t(kRing) * kWords * sizeof(unsigned long long)));
+        // On s itself: ordered before every kernel that will use the ring (the legacy stream's
+        // cudaMemset would not be, for a non-blocking s).
+        CT_CUDA_CHECK(cudaMemsetAsync(p, 0, size_t(kRing) * kWords * sizeof(unsigned long long), s));
         r.dev = static_cast<unsigned long long*>(p);
       }
       if (r.tail - r.head < kRing) {
