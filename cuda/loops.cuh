@@ -24,9 +24,27 @@ __device__ __forceinline__ compute_t<T> dload(const char* p) {
   return compute_t<T>(*reinterpret_cast<const T*>(p));
 }
 template <class T, class V>
+__device__ __forceinline__ T to_storage(V v) {
+  if constexpr (std::is_same<T, bool>::value) return bool(v);
+  else return T(v);
+}
+template <class T, class V>
 __device__ __forceinline__ void dstore(char* p, V v) {
-  if constexpr (std::is_same<T, bool>::value) *reinterpret_cast<bool*>(p) = bool(v);
-  else *reinterpret_cast<T*>(p) = T(v);
+  *reinterpret_cast<T*>(p) = to_storage<T>(v);
+}
+
+// VEC elements moved by one (at most 16-byte) load or store.
+template <class T, int VEC>
+struct alignas(sizeof(T) * VEC) VecOf {
+  T v[VEC];
+};
+// Elements per vector for a functor's operands: 16 bytes of the widest one (at most 8 elements);
+// 1 (no vector path) for 16-byte element types.
+template <class... T>
+constexpr int vec_size() {
+  size_t m = 1;
+  for (size_t s : {sizeof(T)...}) m = s > m ? s : m;
+  return m >= 16 ? 1 : int(16 / m > 8 ? 8 : 16 / m);
 }
 
 // Byte offsets of NT operands for a linear element index.
@@ -64,30 +82,70 @@ struct PtrArray {
 // True when every byte offset and the element count fit in int32 (the fast index path).
 bool can_use_32bit(const TensorIter& it);
 
-// out = f(in...) at one element; Out and In are storage types.
+// out = f(in...) at one element; Out and In are storage types. In the flat layouts (dense(),
+// vec()) an input whose bit is set in `bcast` is one value read for every element (a scalar
+// operand, stride 0).
 template <class Out, class F, class... In>
 struct PointwiseBody {
   static constexpr int NT = sizeof...(In) + 1;
   PtrArray<NT> ptrs;
   F f;
+  unsigned bcast = 0;
   template <class off_t, size_t... I>
   __device__ __forceinline__ void at(const off_t* off, std::index_sequence<I...>) const {
     dstore<Out>(ptrs.p[0] + off[0], f(dload<In>(ptrs.p[I + 1] + off[I + 1])...));
   }
   template <class off_t>
   __device__ __forceinline__ void operator()(const off_t* off) const { at(off, std::index_sequence_for<In...>{}); }
-  // Dense operands: element i lives at i * sizeof(T) in each.
+  // Flat operands: element i lives at i * sizeof(T) in each (at 0 in a broadcast input).
   template <size_t... I>
   __device__ __forceinline__ void dense(int64_t i, std::index_sequence<I...>) const {
-    dstore<Out>(ptrs.p[0] + i * int64_t(sizeof(Out)), f(dload<In>(ptrs.p[I + 1] + i * int64_t(sizeof(In)))...));
+    dstore<Out>(ptrs.p[0] + i * int64_t(sizeof(Out)),
+                f(dload<In>(ptrs.p[I + 1] + ((bcast >> I) & 1u ? 0 : i * int64_t(sizeof(In))))...));
   }
   __device__ __forceinline__ void dense(int64_t i) const { dense(i, std::index_sequence_for<In...>{}); }
+
+  // Vector j (elements j*VEC ... j*VEC+VEC-1) with one load per input and one store.
+  template <class T, int VEC>
+  __device__ __forceinline__ VecOf<T, VEC> vload(const char* p, int64_t j, bool b) const {
+    if (b) {
+      VecOf<T, VEC> r;
+      const T x = *reinterpret_cast<const T*>(p);
+#pragma unroll
+      for (int e = 0; e < VEC; ++e) r.v[e] = x;
+      return r;
+    }
+    return reinterpret_cast<const VecOf<T, VEC>*>(p)[j];
+  }
+  template <int VEC, class... V>
+  __device__ __forceinline__ void vec_apply(int64_t j, const V&... in) const {
+    VecOf<Out, VEC> o;
+#pragma unroll
+    for (int e = 0; e < VEC; ++e) o.v[e] = to_storage<Out>(f(compute_t<In>(in.v[e])...));
+    reinterpret_cast<VecOf<Out, VEC>*>(ptrs.p[0])[j] = o;
+  }
+  template <int VEC, size_t... I>
+  __device__ __forceinline__ void vec(int64_t j, std::index_sequence<I...>) const {
+    vec_apply<VEC>(j, vload<In, VEC>(ptrs.p[I + 1], j, (bcast >> I) & 1u)...);
+  }
+  template <int VEC>
+  __device__ __forceinline__ void vec(int64_t j) const { vec<VEC>(j, std::index_sequence_for<In...>{}); }
 };
 
 template <class Body>
 __global__ void dense_kernel(Body b, int64_t n) {
   for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += int64_t(blockDim.x) * gridDim.x)
     b.dense(i);
+}
+
+// Flat operands: whole vectors when every operand is 16-byte aligned, then (or else) element by
+// element. One kernel for both cases keeps the number of instantiations down.
+template <int VEC, class Body>
+__global__ void flat_kernel(Body b, int64_t n, bool aligned) {
+  const int64_t nv = aligned ? n / VEC : 0, step = int64_t(blockDim.x) * gridDim.x;
+  const int64_t t = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  for (int64_t j = t; j < nv; j += step) b.template vec<VEC>(j);
+  for (int64_t i = nv * VEC + t; i < n; i += step) b.dense(i);
 }
 
 template <int NT, class index_t, class Body>
@@ -111,13 +169,26 @@ void gpu_kernel(TensorIter& it, const F& f) {
   cudaStream_t s = stream_of(it.device());
   Body body{{}, f};
   for (int k = 0; k < NT; ++k) body.ptrs.p[k] = it.data(k);
-  const int grid = grid_for(n);
-  if (it.is_contiguous())
-    dense_kernel<<<grid, kBlock, 0, s>>>(body, n);
+  // Flat: one dim where the output and every input are dense, or inputs are broadcast scalars
+  // (x * 2, x + bias[0]: their stride is 0).
+  bool flat = n <= 1 || it.ndim() == 1;
+  bool aligned = true;
+  for (int k = 0; k < NT && flat && n > 1; ++k) {
+    const int64_t st = it.strides(k)[0];
+    if (k > 0 && st == 0) body.bcast |= 1u << (k - 1);
+    else flat = st == itemsize(it.dtype(k));
+    if (st != 0) aligned = aligned && reinterpret_cast<uintptr_t>(it.data(k)) % 16 == 0;
+  }
+  constexpr int VEC = vec_size<Out, In...>();
+  if (flat && VEC > 1) {
+    aligned = aligned && n >= 2 * VEC;
+    flat_kernel<VEC><<<grid_for(aligned ? (n + VEC - 1) / VEC : n), kBlock, 0, s>>>(body, n, aligned);
+  } else if (flat)
+    dense_kernel<<<grid_for(n), kBlock, 0, s>>>(body, n);
   else if (can_use_32bit(it))
-    strided_kernel<NT, int32_t><<<grid, kBlock, 0, s>>>(OffsetCalc<NT, int32_t>(it), int32_t(n), body);
+    strided_kernel<NT, int32_t><<<grid_for(n), kBlock, 0, s>>>(OffsetCalc<NT, int32_t>(it), int32_t(n), body);
   else
-    strided_kernel<NT, int64_t><<<grid, kBlock, 0, s>>>(OffsetCalc<NT, int64_t>(it), n, body);
+    strided_kernel<NT, int64_t><<<grid_for(n), kBlock, 0, s>>>(OffsetCalc<NT, int64_t>(it), n, body);
   CT_CUDA_LAUNCH_CHECK();
 }
 

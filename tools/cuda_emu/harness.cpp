@@ -322,6 +322,7 @@ int main(int argc, char** argv) {
     cuda::emu_force64 = pass == 1;  // reduce/scan/GEMM/random index with 64 bits always: pass 0 only
     printf("== pass %d (force 64-bit offsets: %d)\n", pass, int(cuda::emu_force64));
     if (want("pointwise")) guarded("pointwise", test_pointwise);
+    if (want("pointwise")) guarded("flat", test_flat);
     printf("pointwise: checks %d fails %d\n", g_checks, g_fail);
     if (want("copy")) guarded("copy", test_copy);
     printf("copy: checks %d fails %d\n", g_checks, g_fail);
