@@ -12,7 +12,7 @@ $PY -m pip install --no-build-isolation -q -C cmake.define.CTORCH_BUILD_TESTS=ON
 echo "== build + install: $(( $(date +%s) - start )) s"
 ctest --test-dir build/test --output-on-failure
 # The CUDA kernels' logic, run on the CPU by an emulated runtime against the CPU kernels (no GPU
-# needed; about 8 minutes on 2 cores).
+# needed; about 10 minutes on 2 cores).
 start=$(date +%s)
 CTORCH_LIB_DIR=build/test timeout 1800 bash tools/cuda_emu/run.sh > build/cuda_emu.log 2>&1 ||
   { tail -40 build/cuda_emu.log; echo "CUDA emulation failed (log: build/cuda_emu.log)"; exit 1; }
