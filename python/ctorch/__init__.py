@@ -55,6 +55,7 @@ _export_C()
 for _exc in (_C.OutOfMemoryError, _C.AcceleratorError):  # torch.OutOfMemoryError, torch.AcceleratorError
     _exc.__module__ = "ctorch"
 
+from ._streams import Stream, Event  # noqa: E402,F401
 from . import accelerator, backends, cpu, cuda, random, utils, version  # noqa: E402,F401
 
 

@@ -384,3 +384,44 @@ def test_kernel_errors_are_reported_at_the_next_wait():
             x[bad]
     finally:
         ctorch._C._cuda_set_sync_kernel_errors(prev)
+
+
+# ---------------------------------------------------------------- torch.Stream / torch.Event
+def test_generic_stream_and_event_on_cpu():
+    s = ctorch.Stream("cpu")
+    assert type(s) is ctorch.Stream and s.device == ctorch.device("cpu")
+    assert (s.device_type, s.device_index, s.stream_id) == (0, -1, 0)
+    assert s.query() is True and s.synchronize() is None and s.is_capturing() is False
+    assert s == ctorch.Stream("cpu") and hash(s) == hash(ctorch.Stream("cpu"))
+    assert repr(s) == "torch.Stream device_type=cpu, device_index=-1, stream_id=0"
+    e = ctorch.Event("cpu")
+    assert e.query() is True and e.synchronize() is None and e.wait() is None and e.event_id == 0
+    s.wait_event(e)
+    for f in (e.record, s.record_event, lambda: s.wait_stream(s)):
+        with pytest.raises(RuntimeError, match="cpu backend doesn't support events."):
+            f()
+    with pytest.raises(ValueError, match="Both events must be created with argument 'enable_timing=True'."):
+        e.elapsed_time(e)
+    if not HAVE_CUDA:
+        assert type(ctorch.Stream()) is ctorch.Stream  # no accelerator: the CPU
+        with pytest.raises(RuntimeError, match="Cannot access accelerator device when none is available."):
+            ctorch.Stream(0)
+    assert issubclass(cuda.Stream, ctorch.Stream) and issubclass(cuda.Event, ctorch.Event)
+
+
+@requires_cuda
+def test_generic_stream_and_event_on_cuda():
+    s = ctorch.Stream("cuda")
+    assert isinstance(s, cuda.Stream) and isinstance(s, ctorch.Stream)
+    assert s.device == ctorch.device("cuda", 0) and s.device_type == 1 and s.stream_id == s.cuda_stream
+    assert isinstance(ctorch.Stream(), cuda.Stream)  # the accelerator by default
+    start, end = ctorch.Event("cuda", enable_timing=True), ctorch.Event(enable_timing=True)
+    assert isinstance(start, cuda.Event)
+    with cuda.stream(s):
+        start.record()
+        x = ctorch.ones(1000, device="cuda") * 2
+        end.record()
+    end.synchronize()
+    assert start.elapsed_time(end) >= 0 and end.query() and end.device == ctorch.device("cuda", 0)
+    cuda.current_stream().wait_stream(s)
+    assert x.sum().item() == 2000.0

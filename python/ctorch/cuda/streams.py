@@ -8,6 +8,7 @@ import itertools
 
 from .. import _C
 from .._size import device as _device_cls
+from .._streams import Event as _EventBase, Stream as _StreamBase
 
 _POOL_SIZE = 32
 _pools = {}  # (device, priority) -> (handles, counter)
@@ -24,7 +25,7 @@ def _pooled_stream(dev, priority):
     return handles[i]
 
 
-class Stream:
+class Stream(_StreamBase):
     """A CUDA stream: kernels queued on it run in order; other streams run concurrently."""
 
     def __new__(cls, device=None, priority=0, stream_id=None, device_index=None, device_type=None, **kwargs):
@@ -50,6 +51,17 @@ class Stream:
     @property
     def device(self):
         return _device_cls("cuda", self.device_index)
+
+    @property
+    def device_type(self):
+        return 1  # DeviceType::CUDA
+
+    @property
+    def stream_id(self):
+        return self.cuda_stream
+
+    def is_capturing(self):
+        return False  # ctorch does not capture CUDA graphs
 
     def wait_event(self, event):
         event.wait(self)
@@ -143,7 +155,7 @@ def stream(stream):
     return StreamContext(stream)
 
 
-class Event:
+class Event(_EventBase):
     """A CUDA event: a marker in a stream, for synchronisation and timing."""
 
     def __init__(self, enable_timing=False, blocking=False, interprocess=False):
@@ -191,6 +203,15 @@ class Event:
     @property
     def cuda_event(self):
         return self._handle or 0
+
+    @property
+    def event_id(self):
+        return self._handle or 0
+
+    @property
+    def device(self):
+        """The device of the stream it was first recorded on (None before)."""
+        return None if self._device is None else _device_cls("cuda", self._device)
 
     def __del__(self):
         h = getattr(self, "_handle", None)
