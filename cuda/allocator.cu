@@ -1,4 +1,4 @@
-// Caching device allocator and page-locked host memory.
+// Caching device allocator (pinned host memory: host_cache.cu).
 //
 // Note [CUDA caching allocator]
 // cudaMalloc/cudaFree synchronise the device and cost tens of microseconds, so freed blocks are
@@ -375,43 +375,9 @@ std::pair<int64_t, int64_t> mem_get_info(int device) {
   return {int64_t(f), int64_t(t)};
 }
 
-// ---- page-locked host memory ----
-Tensor pin_memory(const Tensor& t) {
-  CT_CHECK(t.device().is_cpu(), "cannot pin '", t.device().is_cuda() ? "torch.cuda." : "torch.",
-           dtype_legacy_name(t.dtype()), "Tensor' only dense CPU tensors can be pinned");
-  check_available();
-  size_t nbytes = size_t(t.numel()) * size_t(t.element_size());
-  void* p = nullptr;
-  CT_CUDA_CHECK(cudaHostAlloc(&p, std::max<size_t>(nbytes, 1), cudaHostAllocDefault));
-  // cudaFreeHost waits for the device, so a non_blocking copy out of this memory finishes first.
-  auto storage = std::make_shared<StorageImpl>(p, nbytes, Device(), [p] { cudaFreeHost(p); });
-  Shape strides(size_t(t.dim()));
-  int64_t s = 1;
-  for (int64_t d = t.dim() - 1; d >= 0; --d) {
-    strides[size_t(d)] = s;
-    s *= t.size(d);
-  }
-  Tensor out(std::make_shared<TensorImpl>(std::move(storage), t.dtype(), t.sizes(), strides, 0));
-  if (t.numel()) {
-    Tensor dst = out;
-    copy_nobump_(dst, t);
-  }
-  return out;
-}
-
 void record_stream(const Tensor& t, uintptr_t stream) {
   CT_CHECK(t.device().is_cuda(), "record_stream: expected a CUDA tensor, got ", t.device().str());
   if (const Storage& st = t.get()->storage(); st && st->data()) alloc()->record_stream(st->data(), reinterpret_cast<cudaStream_t>(stream));
-}
-
-bool is_pinned(const Tensor& t) {
-  if (!t.device().is_cpu() || device_count() == 0 || !t.data_ptr()) return false;
-  cudaPointerAttributes a;
-  if (cudaPointerGetAttributes(&a, t.data_ptr()) != cudaSuccess) {
-    cudaGetLastError();
-    return false;
-  }
-  return a.type == cudaMemoryTypeHost;
 }
 
 }  // namespace cuda

@@ -65,6 +65,11 @@ struct ErrorSlot {
   // After the launch: in synchronous mode (CUDA_LAUNCH_BLOCKING) waits and raises the op's error.
   void launched() const;
 };
+// A non_blocking copy on `s` reads or writes the pinned block holding `p`: the block is not
+// reused before the copy finishes (Note [Pinned host cache] in host_cache.cu). No-op for other
+// memory.
+void record_host_use(const void* p, cudaStream_t s);
+
 // Waits for `s` and raises the first error its kernels reported (see the note above).
 void sync_stream(int device, cudaStream_t s);
 // Waits for the whole device, then raises the first error any of its streams reported.

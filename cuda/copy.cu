@@ -128,8 +128,9 @@ void copy_between(Tensor& dst, const Tensor& src_in, bool non_blocking) {
     Tensor d = dst.is_contiguous() ? dst : empty(dst.sizes(), dst.options());
     DeviceGuard g(dst.device());
     // From pageable memory the call returns once the bytes are staged, so h may die right after;
-    // from pinned memory it is asynchronous and the pinned block's cudaFreeHost waits for it.
+    // from pinned memory it is asynchronous, and the block is not reused before it finishes.
     CT_CUDA_CHECK(cudaMemcpyAsync(d.data_ptr(), h.data_ptr(), nbytes, cudaMemcpyHostToDevice, stream_of(dst.device())));
+    if (non_blocking) record_host_use(h.data_ptr(), stream_of(dst.device()));
     if (!d.is_same(dst)) copy_nobump_(dst, d);
     if (!non_blocking) {
       check_implicit_sync();
@@ -148,6 +149,8 @@ void copy_between(Tensor& dst, const Tensor& src_in, bool non_blocking) {
     if (!(non_blocking && direct && is_pinned(dst))) {
       if (!non_blocking) check_implicit_sync();  // as torch: non_blocking never reports
       sync_stream(src.device().index, s);  // also raises what earlier kernels reported
+    } else {
+      record_host_use(h.data_ptr(), s);
     }
     if (!direct) copy_nobump_(dst, h);
     return;

@@ -129,7 +129,9 @@ def empty_cache():
 
 
 def empty_host_cache():
-    """Nothing to do: pinned host memory is not cached (each block is freed with its tensor)."""
+    """Returns the idle blocks of the pinned host memory cache to the driver."""
+    if current_accelerator() is not None:
+        _cuda().empty_host_cache()
 
 
 def memory_stats(device_index=None, /):

@@ -425,3 +425,28 @@ def test_generic_stream_and_event_on_cuda():
     assert start.elapsed_time(end) >= 0 and end.query() and end.device == ctorch.device("cuda", 0)
     cuda.current_stream().wait_stream(s)
     assert x.sum().item() == 2000.0
+
+
+# ---------------------------------------------------------------- pinned host memory cache
+def test_host_cache_without_gpu_or_with():
+    if not HAVE_CUDA:
+        assert cuda.host_memory_stats() == {}
+        cuda.empty_host_cache()
+        ctorch.accelerator.empty_host_cache()
+        return
+    cuda.empty_host_cache()
+    a = ctorch.arange(300, dtype=ctorch.float32).pin_memory()
+    ptr = a.data_ptr()
+    stats = cuda.host_memory_stats()
+    assert stats["allocated_bytes.current"] >= 1200 and stats["reserved_bytes.current"] >= 2048
+    g = a.to("cuda", non_blocking=True)
+    del a
+    cuda.synchronize()  # the copy has finished: the block is idle and reused
+    b = ctorch.zeros(300).pin_memory()
+    assert b.data_ptr() == ptr and b.is_pinned()
+    b.copy_(g, non_blocking=True)
+    cuda.synchronize()
+    assert b.tolist() == list(range(300))
+    del b
+    ctorch.accelerator.empty_host_cache()
+    assert cuda.host_memory_stats()["reserved_bytes.current"] == 0

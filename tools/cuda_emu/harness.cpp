@@ -336,6 +336,7 @@ int main(int argc, char** argv) {
     if (pass == 0 && want("random")) guarded("random", test_random);
     if (want("deterministic")) guarded("deterministic", test_deterministic);
     if (pass == 0 && want("allocator")) guarded("allocator", test_allocator);
+    if (pass == 0 && want("allocator")) guarded("host cache", test_host_cache);
     if (pass == 0 && want("async")) guarded("async", test_async_errors);
     printf("random: checks %d fails %d\n", g_checks, g_fail);
   }

@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=$root/build/cuda_emu
 mkdir -p "$out/gen"
-units="copy index reduce scan gemm random runtime async_errors allocator pointwise_unary pointwise_binary pointwise_binary_generic pointwise_ternary"
+units="copy index reduce scan gemm random runtime async_errors allocator host_cache pointwise_unary pointwise_binary pointwise_binary_generic pointwise_ternary"
 lib=$(cd "${CTORCH_LIB_DIR:-$root/build/dev}" 2>/dev/null && pwd) || lib=${CTORCH_LIB_DIR:-$root/build/dev}
 [ -e "$lib/libctorch.so" ] || { echo "build the CPU library first ($lib/libctorch.so)"; exit 1; }
 for f in common.cuh loops.cuh pointwise.cuh philox.cuh; do python3 "$here/xform.py" "$root/cuda/$f" "$out/gen/$f"; done

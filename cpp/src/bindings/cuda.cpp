@@ -103,6 +103,18 @@ void init_cuda(py::module_& m, TensorClass& cls) {
     return r;
   });
   m.def("_cuda_reset_accumulated_memory_stats", [](int d) { c::reset_accumulated_memory_stats(d); });
+  m.def("_cuda_empty_host_cache", [] { c::empty_host_cache(); });
+  m.def("_cuda_host_memory_stats", [] {
+    auto [used, reserved] = c::host_memory_stats();
+    py::dict r;
+    for (auto [name, st] : {std::pair<const char*, c::MemStat>{"allocated_bytes", used}, {"reserved_bytes", reserved}}) {
+      r[py::str(std::string(name) + ".current")] = st.current;
+      r[py::str(std::string(name) + ".peak")] = st.peak;
+      r[py::str(std::string(name) + ".allocated")] = st.allocated;
+      r[py::str(std::string(name) + ".freed")] = st.freed;
+    }
+    return r;
+  });
   m.def("_cuda_raw_alloc", [](size_t n, int d, uintptr_t s) { return c::raw_alloc(n, d, s); });
   m.def("_cuda_raw_delete", [](uintptr_t p) { c::raw_delete(p); });
   m.def("_cuda_can_device_access_peer", [](int d, int p) { return c::can_device_access_peer(d, p); });

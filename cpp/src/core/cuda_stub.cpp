@@ -54,6 +54,8 @@ void get_rng_state(int, uint64_t*, uint64_t*) { no_cuda(); }
 void set_rng_state(int, uint64_t, uint64_t) { no_cuda(); }
 std::string gemm_backend() { return "none"; }
 void reset_accumulated_memory_stats(int) {}
+void empty_host_cache() {}
+std::pair<MemStat, MemStat> host_memory_stats() { return {}; }
 void set_sync_kernel_errors(bool) {}
 bool sync_kernel_errors() { return false; }
 uintptr_t raw_alloc(size_t, int, uintptr_t) { no_cuda(); }

@@ -233,6 +233,7 @@ from .memory import (empty_cache, memory_allocated, max_memory_allocated, memory
                      memory_cached, max_memory_cached, reset_peak_memory_stats, reset_max_memory_allocated,
                      reset_max_memory_cached, memory_stats, memory_stats_as_nested_dict, memory_summary,
                      reset_accumulated_memory_stats, caching_allocator_alloc, caching_allocator_delete, mem_get_info,
+                     empty_host_cache, host_memory_stats,
                      OutOfMemoryError, set_per_process_memory_fraction, get_per_process_memory_fraction)
 from ._nvml import (utilization, memory_usage, temperature, power_draw, clock_rate, device_memory_used,  # noqa: E402,F401
                     list_gpu_processes)

@@ -43,6 +43,21 @@ def reset_accumulated_memory_stats(device=None):
         _C._cuda_reset_accumulated_memory_stats(_dev(device))
 
 
+def empty_host_cache():
+    """Returns the idle blocks of the pinned host memory cache (pin_memory()) to the driver."""
+    if _ready():
+        _C._cuda_empty_host_cache()
+
+
+def host_memory_stats():
+    """The pinned host cache: allocated_bytes (in use by pinned tensors) and reserved_bytes
+    (obtained from cudaHostAlloc), each .current/.peak/.allocated/.freed. Empty without a GPU."""
+    import collections
+    if not _ready():
+        return collections.OrderedDict()
+    return collections.OrderedDict(sorted(_C._cuda_host_memory_stats().items()))
+
+
 def caching_allocator_alloc(size, device=None, stream=None):
     """Allocates `size` bytes from the caching allocator for use on `stream` (default: the current
     stream of `device`); returns the address as an int. Free it with caching_allocator_delete."""

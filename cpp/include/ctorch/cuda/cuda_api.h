@@ -102,9 +102,12 @@ CT_API double get_memory_fraction(int device);
 // there when the tensor dies has finished (torch.Tensor.record_stream).
 CT_API void record_stream(const Tensor& t, uintptr_t stream);
 
-// Page-locked host memory.
+// Page-locked host memory, from a cache of pinned blocks (reused once their copies finished).
 CT_API Tensor pin_memory(const Tensor& t);
 CT_API bool is_pinned(const Tensor& t);
+CT_API void empty_host_cache();  // returns the idle cached blocks to the driver
+// (bytes in use by pinned tensors, bytes obtained from cudaHostAlloc)
+CT_API std::pair<MemStat, MemStat> host_memory_stats();
 
 // Copies between devices (either side may be CPU). dst and src have equal shapes up to
 // broadcasting of src; dtypes may differ.
